@@ -1,0 +1,5 @@
+"""`python -m foryou` runs the command line."""
+
+from foryou.cli.main import app
+
+app()

@@ -1,0 +1,1 @@
+"""The `foryou` command line: one typer group per file."""

@@ -1,0 +1,38 @@
+"""Entry point of the `foryou` command: assembles the command groups.
+
+Each group lives in its own module and is filled in by the subsystem it drives.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from foryou import __version__
+from foryou.cli import bench, data, demo, eval_, ingest, phoenix, serve, thunder, train, world
+
+app = typer.Typer(
+    name="foryou",
+    help="foryou: run, inspect, train and deploy a two-stage For You feed.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(serve.app, name="serve")
+app.add_typer(thunder.app, name="thunder")
+app.add_typer(phoenix.app, name="phoenix")
+app.add_typer(world.app, name="world")
+app.add_typer(data.app, name="data")
+app.add_typer(train.app, name="train")
+app.add_typer(eval_.app, name="eval")
+app.add_typer(bench.app, name="bench")
+app.add_typer(ingest.app, name="ingest")
+app.command("demo")(demo.demo)
+
+
+@app.command("version")
+def version() -> None:
+    """Print the foryou version."""
+    typer.echo(__version__)
+
+
+if __name__ == "__main__":
+    app()
