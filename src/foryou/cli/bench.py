@@ -1,7 +1,21 @@
-"""`foryou bench`: Benchmarks; each prints one JSON object."""
+"""`foryou bench …`: benchmarks; each prints one JSON object (speed and memory goals are checked here)."""
 
 from __future__ import annotations
+
+import json
 
 import typer
 
 app = typer.Typer(help="Benchmarks; each prints one JSON object.", no_args_is_help=True)
+
+
+@app.command("pipeline")
+def bench_pipeline(
+    candidates: int = typer.Option(2000, min=1, help="candidates per request"),
+    requests: int = typer.Option(300, min=10, help="measured requests"),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="print JSON (the only format)"),
+) -> None:
+    """Framework overhead per request: 10 trivial components over CANDIDATES candidates."""
+    from foryou.pipeline.bench import run_bench
+
+    typer.echo(json.dumps(run_bench(candidates=candidates, requests=requests)))
