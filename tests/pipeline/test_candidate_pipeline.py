@@ -344,3 +344,16 @@ def test_filter_that_overruns_but_returns_is_discarded() -> None:
     result = run(p.run(Q(), request_id="r"))
     assert [c.id for c in result.selected] == [1]
     assert [(r.candidate.id, r.filter) for r in result.filtered] == [(2, "No2")]
+
+
+def test_request_aborted_error_is_the_one_failure_that_fails_the_request() -> None:
+    import pytest
+
+    from foryou.core import RequestAbortedError
+
+    class Unsafe(SetA):
+        async def hydrate(self, query: Q) -> Q:
+            raise RequestAbortedError("block list unreadable")
+
+    with pytest.raises(RequestAbortedError):
+        run(pipeline(query_hydrators=[Unsafe(1)], sources=[ListSource([1])]).run(Q(), request_id="r"))

@@ -61,6 +61,7 @@ class ScoredPostsQuery:
     user_action_sequence: UserActionSequence | None = None
     user_features: UserFeatures = field(default_factory=UserFeatures)
     user_features_loaded: bool = False
+    user_features_degraded: str = ""  # "", "user_features_stale" or "user_features_missing"
     served_history_ids: frozenset[int] = frozenset()
 
     @property

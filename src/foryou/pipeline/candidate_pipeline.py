@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
+from foryou.core.errors import RequestAbortedError
 from foryou.observability import PipelineMetrics, log_event
 from foryou.pipeline.component import Component
 from foryou.pipeline.context import RequestContext
@@ -120,6 +121,9 @@ class CandidatePipeline(Generic[Q, C]):
         for hydrator, result in zip(enabled, results, strict=True):
             if result is not _FAILED:
                 query = hydrator.update(query, result)
+                reason = hydrator.degraded_reason(result)
+                if reason:
+                    ctx.mark_degraded(reason)
         return query
 
     async def _fetch(self, ctx: RequestContext, trace: RequestTrace, query: Q) -> list[C]:
@@ -310,6 +314,8 @@ class CandidatePipeline(Generic[Q, C]):
         try:
             async with asyncio.timeout(timeout):
                 value = await work
+        except RequestAbortedError:
+            raise  # the one component error that fails the request (SPEC §3.1)
         except TimeoutError as exc:
             outcome, error = "timeout", exc
         except ContractError as exc:

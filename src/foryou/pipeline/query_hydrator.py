@@ -17,6 +17,10 @@ class QueryHydrator(Component[Q]):
     @abstractmethod
     async def hydrate(self, query: Q) -> Q: ...
 
+    def degraded_reason(self, hydrated: Q) -> str | None:
+        """A reason to mark the response degraded although hydration succeeded (e.g. a stale copy)."""
+        return None
+
     def update(self, query: Q, hydrated: Q) -> Q:
         changes: dict[str, Any] = {f: getattr(hydrated, f) for f in self.owned_fields}
         return dataclasses.replace(query, **changes)  # type: ignore[type-var]
