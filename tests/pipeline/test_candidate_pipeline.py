@@ -357,3 +357,9 @@ def test_request_aborted_error_is_the_one_failure_that_fails_the_request() -> No
 
     with pytest.raises(RequestAbortedError):
         run(pipeline(query_hydrators=[Unsafe(1)], sources=[ListSource([1])]).run(Q(), request_id="r"))
+
+
+def test_trace_records_chosen_hydrated_fields() -> None:
+    p = pipeline(sources=[ListSource([1, 2])], hydrators=[SetX(lambda c: c.id * 3)], trace_fields=("x", "y"))
+    result = run(p.run(Q(), request_id="r"))
+    assert result.trace.candidates[2].fields == {"x": 6, "y": 0}

@@ -67,6 +67,7 @@ class CandidatePipeline(Generic[Q, C]):
     metrics: PipelineMetrics | None = None
     traces: TraceBuffer | None = None
     query_summary: Callable[[Q], dict[str, Any]] | None = None
+    trace_fields: tuple[str, ...] = ()  # hydrated candidate fields to record in the trace
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, "pipeline-sync"))
     _pending: set[asyncio.Task[None]] = field(default_factory=set)
     _children: dict[tuple[str, str, str], Any] = field(default_factory=dict)
@@ -83,6 +84,9 @@ class CandidatePipeline(Generic[Q, C]):
         cands = await self._fetch(ctx, trace, query)
         cands = await self._hydrate(ctx, trace, query, cands, self.hydrators, "hydrator", "hydrator")
         retrieved = list(cands)
+        if self.trace_fields and retrieved:
+            keys = list(map(self.candidate_key, retrieved))
+            trace.record_fields(self.trace_fields, keys, list(map(attrgetter(*self.trace_fields), retrieved)))
         removed: list[Removed[C]] = []
         cands = await self._filter(ctx, trace, query, cands, self.filters, "filter", "filter", removed)
         keys = list(map(self.candidate_key, cands))

@@ -46,6 +46,7 @@ class CandidateTrace:
     removed_by: Removal | None = None
     scores: dict[str, dict[str, Any]] = field(default_factory=dict)
     selection: Selection = field(default_factory=Selection)
+    fields: dict[str, Any] = field(default_factory=dict)  # hydrated fields the pipeline chose to trace
 
 
 @dataclass
@@ -61,6 +62,7 @@ class RequestTrace:
     _sources: list[tuple[str, list[Any]]] = field(default_factory=list)
     _removals: list[tuple[Any, Removal]] = field(default_factory=list)
     _scores: list[tuple[str, tuple[str, ...], list[Any], list[Any]]] = field(default_factory=list)
+    _fields: tuple[tuple[str, ...], list[Any], list[Any]] | None = None
     _sorted: tuple[list[Any], int | None] | None = None
     _final: tuple[list[Any], int] | None = None
     _view: dict[Any, CandidateTrace] | None = None
@@ -76,6 +78,11 @@ class RequestTrace:
     def record_scores(self, scorer: str, fields: tuple[str, ...], keys: list[Any], values: list[Any]) -> None:
         """`values[i]` is the owned field (one field) or the tuple of owned fields (several) of `keys[i]`."""
         self._scores.append((scorer, fields, keys, values))
+        self._view = None
+
+    def record_fields(self, fields: tuple[str, ...], keys: list[Any], values: list[Any]) -> None:
+        """Hydrated fields of every retrieved candidate (one value per key, a tuple if several fields)."""
+        self._fields = (fields, keys, values)
         self._view = None
 
     def record_selection(self, sorted_keys: list[Any], limit: int | None) -> None:
@@ -105,6 +112,10 @@ class RequestTrace:
         for name, keys in self._sources:
             for rank, key in enumerate(keys):
                 entry(key).sources.append((name, rank))
+        if self._fields is not None:
+            names, keys, values = self._fields
+            for key, value in zip(keys, values, strict=True):
+                entry(key).fields = dict(zip(names, value, strict=True)) if len(names) > 1 else {names[0]: value}
         for key, removal in self._removals:
             if entry(key).removed_by is None:
                 entry(key).removed_by = removal
@@ -149,6 +160,7 @@ def _candidate_dict(entry: CandidateTrace) -> dict[str, Any]:
         "removed_by": asdict(entry.removed_by) if entry.removed_by else None,
         "scores": entry.scores,
         "selection": asdict(entry.selection),
+        "fields": entry.fields,
     }
 
 
