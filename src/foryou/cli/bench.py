@@ -19,3 +19,16 @@ def bench_pipeline(
     from foryou.pipeline.bench import run_bench
 
     typer.echo(json.dumps(run_bench(candidates=candidates, requests=requests)))
+
+
+@app.command("retrieval")
+def bench_retrieval(
+    corpora: str = typer.Option("100000,1000000", help="comma-separated corpus sizes"),
+    queries: int = typer.Option(50, min=1),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="print JSON (the only format)"),
+) -> None:
+    """Top-1000 latency p50 and recall@100/@1000 against exact, for exact, IVF and HNSW."""
+    from foryou.index.bench import run_bench
+
+    sizes = tuple(int(part) for part in corpora.split(",") if part.strip())
+    typer.echo(json.dumps(run_bench(corpora=sizes, queries=queries)))
