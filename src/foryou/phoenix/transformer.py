@@ -1,0 +1,193 @@
+"""The Grok-style decoder of Phoenix (SPEC §5.3, golden README §6.3–6.5).
+
+Sandwich RMSNorm (h = x + N1(Attn(N0 x)); y = h + N3(FFN(N2 h))), split-halves RoPE, grouped-query
+attention whose q·k logits are scaled only by `attn_output_multiplier`, soft-capped as 30·tanh(z/30),
+masked with a finite fill, and a gated tanh-GELU FFN. Two ways through every layer:
+`forward` — a full sequence under an explicit [B, T, T] mask (training, parity), returning each layer's
+keys/values; `forward_candidates` — a chunk of candidates attending to cached prefix keys/values plus
+itself (serving), with no candidate×candidate work at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from foryou.phoenix.config import TransformerConfig
+from foryou.phoenix.layers import Linear, RMSNorm
+
+
+@dataclass(frozen=True)
+class Rope:
+    cos: torch.Tensor  # [T, dk] float32
+    sin: torch.Tensor  # [T, dk] float32
+
+
+def rope_tables(positions: torch.Tensor, key_size: int, base: float) -> Rope:
+    """cos/sin of position·inv_freq, the dk/2 frequencies repeated as two halves."""
+    inv_freq = 1.0 / (base ** (torch.arange(0, key_size, 2, dtype=torch.float32) / key_size))  # [dk/2]
+    angle = positions.to(torch.float32)[:, None] * inv_freq[None, :]  # [T, dk/2]
+    angle = torch.cat([angle, angle], dim=-1)  # [T, dk]
+    return Rope(cos=angle.cos(), sin=angle.sin())
+
+
+def apply_rope(x: torch.Tensor, rope: Rope) -> torch.Tensor:
+    """x' = x ⊙ cos + rotate_half(x) ⊙ sin, rotate_half([x1, x2]) = [−x2, x1]; x [..., T, dk]."""
+    x1, x2 = x.chunk(2, dim=-1)
+    rotated = torch.cat([-x2, x1], dim=-1)
+    return (x * rope.cos.to(x.dtype) + rotated * rope.sin.to(x.dtype)).to(x.dtype)
+
+
+@dataclass(frozen=True)
+class LayerCache:
+    k: torch.Tensor  # [B, Hkv, O, dk], RoPE applied
+    v: torch.Tensor  # [B, Hkv, O, dk]
+
+
+class Attention(nn.Module):
+    def __init__(self, cfg: TransformerConfig) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.q = Linear(cfg.emb_size, cfg.num_q_heads * cfg.key_size)
+        self.k = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
+        self.v = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
+        self.o = Linear(cfg.num_q_heads * cfg.key_size, cfg.emb_size)
+
+    def _project(self, x: torch.Tensor, rope: Rope) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """q [B, Hkv, G, T, dk] (query head j = kv·G + g reads kv head j // G), k, v [B, Hkv, T, dk]."""
+        c = self.cfg
+        b, t, _ = x.shape
+        q = self.q(x).view(b, t, c.num_kv_heads, c.q_groups, c.key_size).permute(0, 2, 3, 1, 4)
+        k = self.k(x).view(b, t, c.num_kv_heads, c.key_size).transpose(1, 2)
+        v = self.v(x).view(b, t, c.num_kv_heads, c.key_size).transpose(1, 2)
+        return apply_rope(q, rope), apply_rope(k, rope), v
+
+    def _cap(self, z: torch.Tensor) -> torch.Tensor:
+        """Scale and soft-cap raw float32 logits."""
+        cap = self.cfg.attn_logit_softcap
+        return cap * torch.tanh(z * self.cfg.attn_output_multiplier / cap)
+
+    def _merge(self, o: torch.Tensor) -> torch.Tensor:
+        """[B, Hkv, G, T, dk] -> heads concatenated in order [B, T, Hq·dk] -> [B, T, D]."""
+        b, _, _, t, _ = o.shape
+        out: torch.Tensor = self.o(o.permute(0, 3, 1, 2, 4).reshape(b, t, -1))
+        return out
+
+    def forward(self, x: torch.Tensor, rope: Rope, allowed: torch.Tensor) -> tuple[torch.Tensor, LayerCache]:
+        """x [B, T, D], allowed [B, T, T] -> ([B, T, D], this layer's keys/values)."""
+        b, t, _ = x.shape
+        q, k, v = self._project(x, rope)
+        hkv, g, dk = q.shape[1], q.shape[2], q.shape[4]
+        z = torch.matmul(q.float().reshape(b, hkv, g * t, dk), k.float().transpose(-1, -2))  # [B, Hkv, G·T, T]
+        z = self._cap(z.view(b, hkv, g, t, t))
+        z = z.masked_fill(~allowed[:, None, None], self.cfg.attn_mask_fill)
+        p = torch.softmax(z, dim=-1).to(v.dtype)  # [B, Hkv, G, T, T]
+        o = torch.matmul(p.view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
+        return self._merge(o), LayerCache(k=k, v=v)
+
+    def forward_candidates(
+        self, x: torch.Tensor, rope: Rope, cache: LayerCache, prefix_valid: torch.Tensor, self_valid: torch.Tensor
+    ) -> torch.Tensor:
+        """x [B, c, D] candidates; keys = cached prefix [B, Hkv, O, dk] (valid [B, O]) + own key (valid [B, c])."""
+        b, c, _ = x.shape
+        q, k, v = self._project(x, rope)  # q [B, Hkv, G, c, dk]; k, v [B, Hkv, c, dk]
+        hkv, g, dk = q.shape[1], q.shape[2], q.shape[4]
+        o_len = cache.k.shape[2]
+        qf = q.float()
+        z_prefix = torch.matmul(qf.reshape(b, hkv, g * c, dk), cache.k.float().transpose(-1, -2))  # [B, Hkv, G·c, O]
+        z_self = (qf * k.float()[:, :, None]).sum(dim=-1, keepdim=True)  # [B, Hkv, G, c, 1]
+        z = self._cap(torch.cat([z_prefix.view(b, hkv, g, c, o_len), z_self], dim=-1))  # [B, Hkv, G, c, O+1]
+        allowed = torch.cat(
+            [prefix_valid[:, None, None, None, :].expand(b, 1, 1, c, o_len), self_valid[:, None, None, :, None]],
+            dim=-1,
+        )  # [B, 1, 1, c, O+1]
+        p = torch.softmax(z.masked_fill(~allowed, self.cfg.attn_mask_fill), dim=-1).to(v.dtype)
+        o = torch.matmul(p[..., :o_len].reshape(b, hkv, g * c, o_len), cache.v).view(b, hkv, g, c, dk)
+        o = o + p[..., o_len:] * v[:, :, None]  # own value
+        return self._merge(o)
+
+
+class FeedForward(nn.Module):
+    """(gelu_tanh(x·W1) ⊙ (x·Wv))·Wo with the grok width rule."""
+
+    def __init__(self, cfg: TransformerConfig) -> None:
+        super().__init__()
+        f = cfg.ffn_size
+        self.gate = Linear(cfg.emb_size, f)  # upstream `linear`
+        self.value = Linear(cfg.emb_size, f)  # upstream `linear_v`
+        self.down = Linear(f, cfg.emb_size)  # upstream `linear_1`
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = self.down(F.gelu(self.gate(x), approximate="tanh") * self.value(x))
+        return out
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self, cfg: TransformerConfig) -> None:
+        super().__init__()
+        eps = cfg.rms_norm_eps
+        self.pre_attn_norm = RMSNorm(cfg.emb_size, eps)  # N0, upstream `rms_norm`
+        self.attn = Attention(cfg)
+        self.post_attn_norm = RMSNorm(cfg.emb_size, eps)  # N1, `rms_norm_1`
+        self.pre_ffn_norm = RMSNorm(cfg.emb_size, eps)  # N2, `rms_norm_2`
+        self.ffn = FeedForward(cfg)
+        self.post_ffn_norm = RMSNorm(cfg.emb_size, eps)  # N3, `rms_norm_3`
+
+    def forward(self, x: torch.Tensor, rope: Rope, allowed: torch.Tensor) -> tuple[torch.Tensor, LayerCache]:
+        a, cache = self.attn(self.pre_attn_norm(x), rope, allowed)
+        h = x + self.post_attn_norm(a)
+        return h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h))), cache
+
+    def forward_candidates(
+        self, x: torch.Tensor, rope: Rope, cache: LayerCache, prefix_valid: torch.Tensor, self_valid: torch.Tensor
+    ) -> torch.Tensor:
+        a = self.attn.forward_candidates(self.pre_attn_norm(x), rope, cache, prefix_valid, self_valid)
+        h = x + self.post_attn_norm(a)
+        out: torch.Tensor = h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h)))
+        return out
+
+
+@dataclass(frozen=True)
+class TransformerOutput:
+    hidden: torch.Tensor  # [B, T, D] after the last layer (no final norm)
+    layer_outputs: list[torch.Tensor]  # L × [B, T, D], residual stream after each layer
+    caches: list[LayerCache]  # L × keys/values
+
+
+class Transformer(nn.Module):
+    def __init__(self, cfg: TransformerConfig) -> None:
+        super().__init__()
+        self.cfg = cfg
+        self.layers = nn.ModuleList([DecoderLayer(cfg) for _ in range(cfg.num_layers)])
+
+    def rope(self, positions: torch.Tensor) -> Rope:
+        return rope_tables(positions, self.cfg.key_size, self.cfg.rope_base)
+
+    def forward(self, x: torch.Tensor, positions: torch.Tensor, allowed: torch.Tensor) -> TransformerOutput:
+        """x [B, T, D], positions [T], allowed [B, T, T]."""
+        rope = self.rope(positions.to(x.device))
+        outs: list[torch.Tensor] = []
+        caches: list[LayerCache] = []
+        for layer in self.layers:
+            x, cache = layer(x, rope, allowed)
+            outs.append(x)
+            caches.append(cache)
+        return TransformerOutput(hidden=x, layer_outputs=outs, caches=caches)
+
+    def forward_candidates(
+        self,
+        x: torch.Tensor,
+        positions: torch.Tensor,
+        caches: list[LayerCache],
+        prefix_valid: torch.Tensor,
+        self_valid: torch.Tensor,
+    ) -> torch.Tensor:
+        """x [B, c, D] candidates at `positions` [c] against per-layer prefix caches -> [B, c, D]."""
+        rope = self.rope(positions.to(x.device))
+        for layer, cache in zip(self.layers, caches, strict=True):
+            assert isinstance(layer, DecoderLayer)  # for mypy: ModuleList items are Modules
+            x = layer.forward_candidates(x, rope, cache, prefix_valid, self_valid)
+        return x
