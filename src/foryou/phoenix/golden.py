@@ -224,3 +224,57 @@ def golden_batch(inputs: dict[str, np.ndarray]) -> tuple[PhoenixBatch, PrefixEmb
         post=t("candidate_post_embeddings", torch.float32), author=t("candidate_author_embeddings", torch.float32)
     )
     return PhoenixBatch(prefix=prefix, candidates=cands), prefix_emb, cand_emb
+
+
+def golden_inputs(
+    batch: PhoenixBatch, prefix_emb: PrefixEmbeddings, candidate_emb: CandidateEmbeddings
+) -> dict[str, np.ndarray]:
+    """The inverse of `golden_batch`: `input/*` arrays in the golden file's names and dtypes."""
+
+    def n(x: torch.Tensor, dtype: type) -> np.ndarray:
+        return x.detach().cpu().numpy().astype(dtype)
+
+    p, c = batch.prefix, batch.candidates
+    return {
+        "user_hashes": n(p.user_hashes, np.int32),
+        "history_post_hashes": n(p.history_post_hashes, np.int32),
+        "history_author_hashes": n(p.history_author_hashes, np.int32),
+        "history_actions": n(p.history_actions, np.float32),
+        "history_product_surface": n(p.history_surfaces, np.int32),
+        "candidate_post_hashes": n(c.post_hashes, np.int32),
+        "candidate_author_hashes": n(c.author_hashes, np.int32),
+        "candidate_product_surface": n(c.surfaces, np.int32),
+        "user_embeddings": n(prefix_emb.user, np.float32),
+        "history_post_embeddings": n(prefix_emb.history_post, np.float32),
+        "history_author_embeddings": n(prefix_emb.history_author, np.float32),
+        "candidate_post_embeddings": n(candidate_emb.post, np.float32),
+        "candidate_author_embeddings": n(candidate_emb.author, np.float32),
+    }
+
+
+def config_json(model: PhoenixRanker | RetrievalModel) -> dict[str, Any]:
+    """A golden-format `config_json` describing `model` (the fields the reference and parity read)."""
+    t, i = model.config.transformer, model.config.inputs
+    return {
+        "model_kind": "ranker" if isinstance(model, PhoenixRanker) else "retrieval",
+        "emb_size": t.emb_size,
+        "key_size": t.key_size,
+        "num_q_heads": t.num_q_heads,
+        "num_kv_heads": t.num_kv_heads,
+        "num_layers": t.num_layers,
+        "widening_factor": t.widening_factor,
+        "ffn_size": t.ffn_size,
+        "attn_output_multiplier": t.attn_output_multiplier,
+        "rms_norm_eps": t.rms_norm_eps,
+        "rope_base": t.rope_base,
+        "attn_logit_softcap": t.attn_logit_softcap,
+        "attn_mask_fill": t.attn_mask_fill,
+        "retrieval_masked_score": -1e12,
+        "history_seq_len": i.history_seq_len,
+        "candidate_seq_len": getattr(model.config, "candidate_seq_len", 0),
+        "num_user_hashes": i.num_user_hashes,
+        "num_item_hashes": i.num_item_hashes,
+        "num_author_hashes": i.num_author_hashes,
+        "num_actions": i.num_actions,
+        "product_surface_vocab_size": i.product_surface_vocab,
+    }

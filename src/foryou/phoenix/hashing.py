@@ -46,14 +46,16 @@ def hash_seed(kind: HashKind, k: int) -> int:
 
 
 def _as_u64(ids: npt.ArrayLike) -> U64Array:
-    if isinstance(ids, np.ndarray) and ids.dtype == np.uint64:
-        return ids
-    arr = np.asarray(ids)
-    if arr.dtype == object or arr.dtype.kind == "u":
-        return arr.astype(np.uint64)
-    if arr.size and arr.dtype.kind == "i" and int(arr.min()) < 0:
-        raise ValueError("entity ids are unsigned 64-bit; got a negative id")
-    return arr.astype(np.uint64)
+    """Ids as uint64; Python ints are converted exactly (never through float64)."""
+    if isinstance(ids, np.ndarray) and ids.dtype.kind in "iu":
+        if ids.dtype.kind == "i" and ids.size and int(ids.min()) < 0:
+            raise ValueError("entity ids are unsigned 64-bit; got a negative id")
+        return ids.astype(np.uint64, copy=False)
+    values = ids.tolist() if isinstance(ids, np.ndarray) else ids
+    try:
+        return np.array(values, dtype=np.uint64)
+    except (OverflowError, TypeError) as exc:
+        raise ValueError(f"entity ids must be integers in [0, 2^64): {exc}") from exc
 
 
 def hash_ids(ids: npt.ArrayLike, *, kind: HashKind, num_hashes: int, vocab_size: int) -> I64Array:

@@ -41,11 +41,11 @@ class TokenReducer(nn.Module):
     def prefix_tokens(self, prefix: PrefixBatch, emb: PrefixEmbeddings, dtype: torch.dtype) -> torch.Tensor:
         """[user, history] tokens: [B, 1+S, D]."""
         b, s = prefix.history_surfaces.shape
-        user = self.user_proj(emb.user.to(dtype).reshape(b, 1, -1))  # [B, 1, D]
+        user = self.user_proj(emb.user.to(dtype).flatten(1).unsqueeze(1))  # [B, 1, D]
         history_in = torch.cat(
             [
-                emb.history_post.to(dtype).reshape(b, s, -1),  # [B, S, Hi·D]
-                emb.history_author.to(dtype).reshape(b, s, -1),  # [B, S, Ha·D]
+                emb.history_post.to(dtype).flatten(2),  # [B, S, Hi·D]
+                emb.history_author.to(dtype).flatten(2),  # [B, S, Ha·D]
                 self.action_embedding(prefix.history_actions, dtype),  # [B, S, D]
                 self.surface_embedding(prefix.history_surfaces, dtype),  # [B, S, D]
             ],
@@ -62,8 +62,8 @@ class TokenReducer(nn.Module):
         b, c = candidates.surfaces.shape
         cand_in = torch.cat(
             [
-                emb.post.to(dtype).reshape(b, c, -1),  # [B, C, Hi·D]
-                emb.author.to(dtype).reshape(b, c, -1),  # [B, C, Ha·D]
+                emb.post.to(dtype).flatten(2),  # [B, C, Hi·D]
+                emb.author.to(dtype).flatten(2),  # [B, C, Ha·D]
                 self.surface_embedding(candidates.surfaces, dtype),  # [B, C, D]
             ],
             dim=-1,
