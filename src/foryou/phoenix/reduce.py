@@ -40,7 +40,6 @@ class TokenReducer(nn.Module):
 
     def prefix_tokens(self, prefix: PrefixBatch, emb: PrefixEmbeddings, dtype: torch.dtype) -> torch.Tensor:
         """[user, history] tokens: [B, 1+S, D]."""
-        b, s = prefix.history_surfaces.shape
         user = self.user_proj(emb.user.to(dtype).flatten(1).unsqueeze(1))  # [B, 1, D]
         history_in = torch.cat(
             [
@@ -59,7 +58,6 @@ class TokenReducer(nn.Module):
         """Candidate tokens: [B, C, D]."""
         if self.candidate_proj is None:
             raise TypeError("this reducer was built without the candidate projection (retrieval model)")
-        b, c = candidates.surfaces.shape
         cand_in = torch.cat(
             [
                 emb.post.to(dtype).flatten(2),  # [B, C, Hi·D]

@@ -47,6 +47,11 @@ class LayerCache:
     v: torch.Tensor  # [B, Hkv, O, dk]
 
 
+def _split3(qkv: torch.Tensor, c: TransformerConfig) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    nq, nkv = c.num_q_heads * c.key_size, c.num_kv_heads * c.key_size
+    return qkv[..., :nq], qkv[..., nq : nq + nkv], qkv[..., nq + nkv :]
+
+
 class Attention(nn.Module):
     def __init__(self, cfg: TransformerConfig) -> None:
         super().__init__()
@@ -56,14 +61,24 @@ class Attention(nn.Module):
         self.v = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
         self.o = Linear(cfg.num_q_heads * cfg.key_size, cfg.emb_size)
 
-    def _project(self, x: torch.Tensor, rope: Rope) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """q [B, Hkv, G, T, dk] (query head j = kv·G + g reads kv head j // G), k, v [B, Hkv, T, dk]."""
+    def _qkv(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk]."""
         c = self.cfg
-        b, t, _ = x.shape
-        q = self.q(x).view(b, t, c.num_kv_heads, c.q_groups, c.key_size).permute(0, 2, 3, 1, 4)
-        k = self.k(x).view(b, t, c.num_kv_heads, c.key_size).transpose(1, 2)
-        v = self.v(x).view(b, t, c.num_kv_heads, c.key_size).transpose(1, 2)
-        return apply_rope(q, rope), apply_rope(k, rope), v
+        w = torch.cat([self.q.weight, self.k.weight, self.v.weight]).to(x.dtype)  # [(Hq+2Hkv)·dk, D]
+        q, k, v = _split3(F.linear(x, w), c)
+        lead = x.shape[:-1]
+        return (
+            q.view(*lead, c.num_kv_heads, c.q_groups, c.key_size),
+            k.view(*lead, c.num_kv_heads, c.key_size),
+            v.view(*lead, c.num_kv_heads, c.key_size),
+        )
+
+    def _project(self, x: torch.Tensor, rope: Rope) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """RoPE'd q [B, Hkv, G, T, dk], k [B, Hkv, T, dk] and v [B, Hkv, T, dk]."""
+        q, k, v = self._qkv(x)
+        q = apply_rope(q.permute(0, 2, 3, 1, 4), rope)
+        k = apply_rope(k.transpose(1, 2), rope)
+        return q, k, v.transpose(1, 2)
 
     def _cap(self, z: torch.Tensor) -> torch.Tensor:
         """Scale and soft-cap raw float32 logits."""
@@ -88,25 +103,24 @@ class Attention(nn.Module):
         o = torch.matmul(p.view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
         return self._merge(o), LayerCache(k=k, v=v)
 
-    def forward_candidates(
-        self, x: torch.Tensor, rope: Rope, cache: LayerCache, prefix_valid: torch.Tensor, self_valid: torch.Tensor
-    ) -> torch.Tensor:
-        """x [B, c, D] candidates; keys = cached prefix [B, Hkv, O, dk] (valid [B, O]) + own key (valid [B, c])."""
+    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, blocked: torch.Tensor) -> torch.Tensor:
+        """x [B, c, D] candidates; keys = cached prefix [B, Hkv, O, dk] + each candidate's own key.
+
+        `blocked` [B, 1, 1, c, O+1] marks invalid keys (padded prefix slots, a padded candidate's own key).
+        A candidate's q and own k sit at the same position, and RoPE is a rotation, so the self logit
+        needs no RoPE at all: (R q)·(R k) = q·k.
+        """
         b, c, _ = x.shape
-        q, k, v = self._project(x, rope)  # q [B, Hkv, G, c, dk]; k, v [B, Hkv, c, dk]
-        hkv, g, dk = q.shape[1], q.shape[2], q.shape[4]
+        q, k, v = self._qkv(x)  # q [B, c, Hkv, G, dk]; k, v [B, c, Hkv, dk]
+        hkv, g, dk = q.shape[2], q.shape[3], q.shape[4]
         o_len = cache.k.shape[2]
-        qf = q.float()
-        z_prefix = torch.matmul(qf.reshape(b, hkv, g * c, dk), cache.k.float().transpose(-1, -2))  # [B, Hkv, G·c, O]
-        z_self = (qf * k.float()[:, :, None]).sum(dim=-1, keepdim=True)  # [B, Hkv, G, c, 1]
-        z = self._cap(torch.cat([z_prefix.view(b, hkv, g, c, o_len), z_self], dim=-1))  # [B, Hkv, G, c, O+1]
-        allowed = torch.cat(
-            [prefix_valid[:, None, None, None, :].expand(b, 1, 1, c, o_len), self_valid[:, None, None, :, None]],
-            dim=-1,
-        )  # [B, 1, 1, c, O+1]
-        p = torch.softmax(z.masked_fill(~allowed, self.cfg.attn_mask_fill), dim=-1).to(v.dtype)
+        z_self = (q.float() * k.float().unsqueeze(3)).sum(dim=-1)  # [B, c, Hkv, G]
+        q_rot = apply_rope(q.permute(0, 2, 3, 1, 4), rope).float()  # [B, Hkv, G, c, dk]
+        z_prefix = torch.matmul(q_rot.reshape(b, hkv, g * c, dk), cache.k.float().transpose(-1, -2))  # [B, Hkv, G·c, O]
+        z = torch.cat([z_prefix.view(b, hkv, g, c, o_len), z_self.permute(0, 2, 3, 1).unsqueeze(-1)], dim=-1)
+        p = torch.softmax(self._cap(z).masked_fill_(blocked, self.cfg.attn_mask_fill), dim=-1).to(v.dtype)
         o = torch.matmul(p[..., :o_len].reshape(b, hkv, g * c, o_len), cache.v).view(b, hkv, g, c, dk)
-        o = o + p[..., o_len:] * v[:, :, None]  # own value
+        o = o + p[..., o_len:] * v.permute(0, 2, 1, 3).unsqueeze(2)  # own value [B, Hkv, 1, c, dk]
         return self._merge(o)
 
 
@@ -121,7 +135,9 @@ class FeedForward(nn.Module):
         self.down = Linear(f, cfg.emb_size)  # upstream `linear_1`
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out: torch.Tensor = self.down(F.gelu(self.gate(x), approximate="tanh") * self.value(x))
+        f = self.gate.weight.shape[0]
+        gv = F.linear(x, torch.cat([self.gate.weight, self.value.weight]).to(x.dtype))  # [.., 2F], one matmul
+        out: torch.Tensor = self.down(F.gelu(gv[..., :f], approximate="tanh") * gv[..., f:])
         return out
 
 
@@ -141,10 +157,8 @@ class DecoderLayer(nn.Module):
         h = x + self.post_attn_norm(a)
         return h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h))), cache
 
-    def forward_candidates(
-        self, x: torch.Tensor, rope: Rope, cache: LayerCache, prefix_valid: torch.Tensor, self_valid: torch.Tensor
-    ) -> torch.Tensor:
-        a = self.attn.forward_candidates(self.pre_attn_norm(x), rope, cache, prefix_valid, self_valid)
+    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, blocked: torch.Tensor) -> torch.Tensor:
+        a = self.attn.forward_candidates(self.pre_attn_norm(x), rope, cache, blocked)
         h = x + self.post_attn_norm(a)
         out: torch.Tensor = h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h)))
         return out
@@ -187,7 +201,12 @@ class Transformer(nn.Module):
     ) -> torch.Tensor:
         """x [B, c, D] candidates at `positions` [c] against per-layer prefix caches -> [B, c, D]."""
         rope = self.rope(positions.to(x.device))
+        b, c = self_valid.shape
+        o_len = prefix_valid.shape[1]
+        blocked = ~torch.cat(
+            [prefix_valid[:, None, None, None, :].expand(b, 1, 1, c, o_len), self_valid[:, None, None, :, None]], dim=-1
+        )  # [B, 1, 1, c, O+1], the same for every layer and head
         for layer, cache in zip(self.layers, caches, strict=True):
             assert isinstance(layer, DecoderLayer)  # for mypy: ModuleList items are Modules
-            x = layer.forward_candidates(x, rope, cache, prefix_valid, self_valid)
+            x = layer.forward_candidates(x, rope, cache, blocked)
         return x
