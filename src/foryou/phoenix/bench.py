@@ -68,7 +68,15 @@ def _peak_rss_mb() -> float:
 def run_ranker_bench(
     *, counts: Sequence[int] = CANDIDATE_COUNTS, repeats: int = 30, warmup: int = 5, threads: int = 2
 ) -> dict[str, Any]:
+    previous = torch.get_num_threads()
     torch.set_num_threads(threads)
+    try:
+        return _run(counts, repeats, warmup, threads)
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _run(counts: Sequence[int], repeats: int, warmup: int, threads: int) -> dict[str, Any]:
     torch.manual_seed(0)
     config = PhoenixConfig(transformer=DEMO_TRANSFORMER, inputs=InputConfig(history_seq_len=HISTORY))
     model = PhoenixRanker(config).eval()
