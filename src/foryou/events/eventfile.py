@@ -54,16 +54,31 @@ class EventWriter:
         """Append one already-serialized `Event`."""
         if len(record) > MAX_RECORD_BYTES:
             raise CorruptDataError(f"{self.path}: record of {len(record)} bytes exceeds {MAX_RECORD_BYTES}")
-        self._buffer.append(_LEN.pack(len(record)))
-        self._buffer.append(record)
+        self._buffer.append(_LEN.pack(len(record)) + record)
         self._buffered += len(record) + 4
         self.records_written += 1
         if self._buffered >= _FLUSH_BYTES:
             self.flush()
 
     def extend_bytes(self, records: Iterable[bytes]) -> None:
+        """Append many already-serialized records (the fast path of bulk producers)."""
+        pack = _LEN.pack
+        batch: list[bytes] = []
+        size = 0
         for record in records:
-            self.append_bytes(record)
+            if len(record) > MAX_RECORD_BYTES:
+                raise CorruptDataError(f"{self.path}: record of {len(record)} bytes exceeds {MAX_RECORD_BYTES}")
+            batch.append(pack(len(record)) + record)
+            size += len(record)
+            if size >= _FLUSH_BYTES:
+                self._buffer.extend(batch)
+                self._buffered += size
+                self.records_written += len(batch)
+                batch, size = [], 0
+                self.flush()
+        self._buffer.extend(batch)
+        self._buffered += size
+        self.records_written += len(batch)
 
     def flush(self) -> None:
         """Write buffered records through to the operating system."""

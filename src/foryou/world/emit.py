@@ -93,26 +93,23 @@ def engagement_blobs(
     dwell = np.where(act_vals == _IMPRESSION, imp.dwell_ms[act_rows], 0).tolist()
     sess = imp.session[act_rows].tolist()
     blobs = []
-    for u, p, a, act, s, ti, te, d, r in zip(
-        uid, pid, aid, act_vals.tolist(), surf, t_imp, times.tolist(), dwell, sess, strict=True
-    ):
-        eng_t = 0 if act == _IMPRESSION else te
-        g = pb.EngagementEvent(
-            user_id=u,
-            post_id=p,
-            author_id=a,
-            action=act,
-            product_surface=s,
-            impression_time_ms=ti,
-            engaged_time_ms=eng_t,
-            dwell_ms=d,
-            request_id=f"{request_prefix}{r}",
-        )
-        blobs.append(
-            _E(
-                event_id=f"eng:{u}:{p}:{act}:{te}", event_time_ms=te, producer=PRODUCER, engagement=g
-            ).SerializeToString()
-        )
+    rows = zip(uid, pid, aid, act_vals.tolist(), surf, t_imp, times.tolist(), dwell, sess, strict=True)
+    for u, p, a, act, s, ti, te, d, r in rows:
+        # Setting fields on the embedded message is markedly faster than building and copying one.
+        e = _E(event_id=f"eng:{u}:{p}:{act}:{te}", event_time_ms=te, producer=PRODUCER)
+        g = e.engagement
+        g.user_id = u
+        g.post_id = p
+        g.author_id = a
+        g.action = act
+        g.product_surface = s
+        g.impression_time_ms = ti
+        if act != _IMPRESSION:
+            g.engaged_time_ms = te
+        if d:
+            g.dwell_ms = d
+        g.request_id = f"{request_prefix}{r}"
+        blobs.append(e.SerializeToString())
     return times, blobs, act_vals, act_rows
 
 

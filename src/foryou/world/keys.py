@@ -19,4 +19,9 @@ def contains(sorted_keys: np.ndarray, query: np.ndarray) -> np.ndarray:
 
 
 def add_keys(sorted_keys: np.ndarray, new: np.ndarray) -> np.ndarray:
-    return np.union1d(sorted_keys, new)
+    """The sorted union; linear in the existing keys (a full re-sort per block would dominate)."""
+    fresh = np.sort(new.astype(np.int64))
+    fresh = fresh[np.r_[True, fresh[1:] != fresh[:-1]]] if len(fresh) else fresh
+    fresh = fresh[~contains(sorted_keys, fresh)]
+    merged: np.ndarray = np.insert(sorted_keys, np.searchsorted(sorted_keys, fresh), fresh)
+    return merged
