@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from foryou.home_mixer.query import ScoredPostsQuery, UserActionSequence, UserFeatures
+from foryou.events.uas import UasConfig, aggregate
+from foryou.home_mixer.query import ScoredPostsQuery, UserFeatures
 from foryou.pipeline import RequestContext
 
 T = TypeVar("T")
@@ -15,7 +16,7 @@ NOW_MS = 1_768_910_400_000
 
 def query(user_id: int = 1, *, follows: tuple[int, ...] = (), **kw: Any) -> ScoredPostsQuery:
     kw.setdefault("user_features", UserFeatures(followed_user_ids=follows))
-    kw.setdefault("user_action_sequence", UserActionSequence(user_id))
+    kw.setdefault("user_action_sequence", aggregate(user_id, [], config=UasConfig()))
     return ScoredPostsQuery(user_id=user_id, request_id=f"req-{user_id}", now_ms=NOW_MS, **kw)
 
 

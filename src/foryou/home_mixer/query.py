@@ -4,34 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from foryou.events.uas import AggregatedAction, UserActionSequence
 from foryou.home_mixer.bloom import BloomFilter
 
-
-@dataclass(frozen=True)
-class AggregatedAction:
-    """One entry of the user action sequence (SPEC §3.4)."""
-
-    post_id: int
-    author_id: int
-    action_bits: int  # bit i = Action(i); bit 10 (dwell) also from long dwell
-    product_surface: int
-    start_ms: int
-    end_ms: int
-    dwell_ms: int = 0
-
-
-@dataclass(frozen=True)
-class UserActionSequence:
-    user_id: int
-    actions: tuple[AggregatedAction, ...] = ()
-    first_ms: int = 0
-    last_ms: int = 0
-    aggregation_time_ms: int = 0
-    provider: str = "foryou-default-v1"
-
-    @property
-    def length(self) -> int:
-        return len(self.actions)
+__all__ = ["AggregatedAction", "ScoredPostsQuery", "UserActionSequence", "UserFeatures"]
 
 
 @dataclass(frozen=True)
