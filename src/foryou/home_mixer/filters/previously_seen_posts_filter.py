@@ -1,0 +1,33 @@
+"""PreviouslySeenPostsFilter (pre-scoring #7): posts the client already showed are removed.
+
+A candidate goes when any related id (itself, its original, its parent) is in the request's seen_ids
+(`seen_id`) or may be in one of the client's impression Bloom filters (`seen_bloom`).
+"""
+
+from __future__ import annotations
+
+from foryou.home_mixer.bloom import any_may_contain
+from foryou.home_mixer.candidate import PostCandidate
+from foryou.home_mixer.filters.partition import partition
+from foryou.home_mixer.query import ScoredPostsQuery
+from foryou.pipeline import Filter, FilterResult
+
+SEEN_ID = "seen_id"
+SEEN_BLOOM = "seen_bloom"
+
+
+class PreviouslySeenPostsFilter(Filter[ScoredPostsQuery, PostCandidate]):
+    def filter(self, query: ScoredPostsQuery, candidates: list[PostCandidate]) -> FilterResult[PostCandidate]:
+        seen, blooms = query.seen_ids, query.bloom_filters
+        if not seen and not blooms:
+            return FilterResult(candidates)
+
+        def reason(cand: PostCandidate) -> str | None:
+            related = cand.related_ids
+            if not seen.isdisjoint(related):
+                return SEEN_ID
+            if blooms and any(any_may_contain(blooms, i) for i in related):
+                return SEEN_BLOOM
+            return None
+
+        return partition(candidates, reason)
