@@ -36,6 +36,7 @@ def test_normalisation() -> None:
     assert normalise("Ｃａｆé") == "cafe"  # NFKC folds full-width, accents are dropped
     assert normalise("Straße") == "strasse"  # case-fold, not lower
     assert normalise("ﬁne") == "fine"  # compatibility ligature
+    assert normalise("a\U0001d167b😀") == "ab😀"  # an astral nonspacing mark goes, the emoji stays
 
 
 def test_tokens_split_on_class_change_and_carry_sigils() -> None:
@@ -90,13 +91,15 @@ def test_first_match_in_keyword_order() -> None:
 
 ascii_text = st.text(alphabet="abcXYZ019_ #@!-.", max_size=30)
 word = st.text(alphabet="abcdefghxyzABCDEFGH0123_éüß", min_size=1, max_size=8)
+bmp_text = st.text(alphabet=st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)), max_size=40)
 any_text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
     max_size=40,
 )
 
 
-@given(ascii_text | any_text)
+@settings(max_examples=300)
+@given(ascii_text | bmp_text | any_text | st.text(alphabet="ab_1 #@-😀東𠀀é", max_size=30))
 def test_fast_tokeniser_agrees_with_the_reference(text: str) -> None:
     norm = normalise(text)
     assert tokens_of_normalised(norm) == reference_tokens(norm)

@@ -68,8 +68,58 @@ def normalise(text: str) -> str:
     if text.isascii():
         return text.lower()  # NFKC and NFD are the identity on ASCII, and casefold is lower
     decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = unicode_tables().bmp_nonspacing_mark.sub("", decomposed)
+    if _ASTRAL.search(stripped):
+        stripped = _ASTRAL.sub(_drop_if_mark, stripped)
     return unicodedata.normalize("NFC", stripped)
+
+
+# Regex character classes are bitmaps only within the BMP; with code points beyond it `re` checks
+# a list of ranges per character, tens of times slower. So the tables cover the BMP, and the rare
+# text with astral characters (emoji, historic scripts, CJK extensions) takes the slow paths.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _drop_if_mark(match: re.Match[str]) -> str:
+    ch = match.group()
+    return "" if unicodedata.category(ch) == "Mn" else ch
+
+
+class UnicodeTables:
+    """Regexes over the BMP for Mn characters and for tokens as §3.8.2 defines them; built once per
+    process (about 20 ms). `reference_tokens` is the plain walk the token regex must agree with."""
+
+    def __init__(self) -> None:
+        mn: list[int] = []
+        cjk_word: list[int] = []
+        other_word: list[int] = []
+        for code in range(0x10000):
+            cat = unicodedata.category(chr(code))
+            if cat == "Mn":
+                mn.append(code)
+            if cat[0] in "LMN" or code == 0x5F:
+                (cjk_word if is_cjk(chr(code)) else other_word).append(code)
+        word = _char_class(sorted(cjk_word + other_word))
+        self.bmp_nonspacing_mark = re.compile(_char_class(mn))
+        self.bmp_token = re.compile(rf"(?:(?<!{word})([#@]))?({_char_class(cjk_word)}+|{_char_class(other_word)}+)")
+
+
+def _char_class(codes: list[int]) -> str:
+    """A regex character class of sorted BMP code points, written as ranges."""
+    parts: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        parts.append(f"\\u{codes[i]:04x}" if i == j else f"\\u{codes[i]:04x}-\\u{codes[j]:04x}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+@lru_cache(maxsize=1)
+def unicode_tables() -> UnicodeTables:
+    return UnicodeTables()
 
 
 def is_cjk(ch: str) -> bool:
@@ -94,7 +144,18 @@ def tokenize(text: str) -> list[Token]:
 def tokens_of_normalised(text: str) -> list[Token]:
     if text.isascii():
         return [(m.group(1) or "", m.group(2)) for m in _ASCII_TOKEN.finditer(text)]
-    return reference_tokens(text)
+    if _ASTRAL.search(text):
+        # Astral separators (emoji, mostly) become spaces: still separators, so tokens and sigils
+        # stay the same. An astral word character leaves only the plain walk.
+        text = _ASTRAL.sub(_space_if_separator, text)
+        if _ASTRAL.search(text):
+            return reference_tokens(text)
+    return [(m.group(1) or "", m.group(2)) for m in unicode_tables().bmp_token.finditer(text)]
+
+
+def _space_if_separator(match: re.Match[str]) -> str:
+    ch = match.group()
+    return " " if char_class(ch) == _SEPARATOR else ch
 
 
 def reference_tokens(text: str) -> list[Token]:

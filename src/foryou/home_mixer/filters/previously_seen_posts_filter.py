@@ -6,7 +6,7 @@ A candidate goes when any related id (itself, its original, its parent) is in th
 
 from __future__ import annotations
 
-from foryou.home_mixer.bloom import any_may_contain
+from foryou.home_mixer.bloom import BloomFilter, murmur_halves
 from foryou.home_mixer.candidate import PostCandidate
 from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
@@ -26,8 +26,25 @@ class PreviouslySeenPostsFilter(Filter[ScoredPostsQuery, PostCandidate]):
             related = cand.related_ids
             if not seen.isdisjoint(related):
                 return SEEN_ID
-            if blooms and any(any_may_contain(blooms, i) for i in related):
+            if blooms and any(_in_any(blooms, i) for i in related):
                 return SEEN_BLOOM
             return None
 
         return partition(candidates, reason)
+
+
+_MASK63 = (1 << 63) - 1
+
+
+def _in_any(blooms: tuple[BloomFilter, ...], post_id: int) -> bool:
+    """`any_may_contain` with the id hashed once for all entries (same bits as `BloomFilter.may_contain`)."""
+    h1, h2 = murmur_halves(post_id)
+    for bloom in blooms:
+        words, m = bloom.words, bloom.num_bits
+        for j in range(bloom.num_hashes):
+            bit = ((h1 + j * h2) & _MASK63) % m
+            if not (words[bit >> 6] >> (bit & 63)) & 1:
+                break
+        else:
+            return True
+    return False
