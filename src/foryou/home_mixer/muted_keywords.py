@@ -5,7 +5,8 @@ maximal runs of word characters (letters, marks, numbers, `_`) of one class, CJK
 `@` right before a word character and not right after one is that token's sigil. A keyword matches
 iff its token sequence occurs contiguously in the text's; a sigil-less keyword token accepts any
 sigil. Keywords are tokenised once per request (`MutedKeywordMatcher`); each text is normalised once
-and only tokenised when every token body of some keyword occurs in it as a substring.
+and only tokenised when every token body of some keyword occurs in it as a substring. ASCII and BMP
+texts are tokenised by regexes; `reference_tokens` is the plain walk they are tested against.
 """
 
 from __future__ import annotations
