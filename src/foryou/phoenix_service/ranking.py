@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import torch
 
+from foryou.core.actions import ACTION_NAMES as SCORE_KEYS
 from foryou.core.errors import InvalidInputError, ResourceExhaustedError, UnavailableError
 from foryou.events.uas import AggregatedAction
-from foryou.core.actions import ACTION_NAMES as SCORE_KEYS
 from foryou.phoenix import PhoenixRanker, PrefixCache, build_candidates, build_prefix, serving_outputs
 from foryou.phoenix.transformer import LayerCache
 from foryou.phoenix_service.history import history_entries, sequence_key
