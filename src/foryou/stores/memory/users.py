@@ -1,0 +1,37 @@
+"""In-memory UserStore: profiles by id; follower counts are read from the shared social graph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from foryou.core.ids import UserId
+from foryou.stores.memory.social_graph import MemorySocialGraphStore
+from foryou.stores.models import UserProfile
+
+
+class MemoryUserStore:
+    """Bounded by the number of users with a profile event, i.e. the size of the user base."""
+
+    def __init__(self, graph: MemorySocialGraphStore) -> None:
+        self._graph = graph
+        self._profiles: dict[UserId, tuple[str, int, int]] = {}
+
+    async def set_profile(self, user: UserId, *, screen_name: str, created_at_ms: int, subscription_level: int) -> None:
+        self._profiles[user] = (screen_name, created_at_ms, subscription_level)
+
+    async def users(self, ids: Sequence[UserId]) -> dict[UserId, UserProfile]:
+        counts = self._graph.followers_counts(ids)
+        out: dict[UserId, UserProfile] = {}
+        for user in ids:
+            profile = self._profiles.get(user)
+            if profile is None and user not in counts:
+                continue
+            name, created, level = profile or ("", 0, 0)
+            out[user] = UserProfile(
+                user_id=user,
+                screen_name=name,
+                followers_count=counts.get(user, 0),
+                subscription_level=level,
+                created_at_ms=created,
+            )
+        return out

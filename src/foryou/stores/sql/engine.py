@@ -1,0 +1,106 @@
+"""The one seam between the SQL stores and a database: run a function in a transaction, off the loop.
+
+`SqlEngine` owns one connection guarded by a lock; `run(fn)` executes `fn(tx)` in a worker thread
+inside one transaction, so the event loop never blocks on I/O. Statements are written once, with `?`
+placeholders and `{text}` for a text column that must sort by code point; each dialect adapts them.
+Database errors, and use after `close()`, surface as `UnavailableError` — which is also how the fault
+tests take a store down.
+
+Ids are unsigned 64-bit but both databases store signed 64-bit integers, so ids travel as their two's
+complement (`enc` / `dec`): small ids read the same in a SQL shell, and ordering by id is done in Python.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Protocol, TypeVar
+
+from foryou.core.errors import UnavailableError
+
+T = TypeVar("T")
+Row = tuple[Any, ...]
+_CHUNK = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+
+
+def enc(value: int) -> int:
+    """Unsigned 64-bit id → signed 64-bit column value."""
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def dec(value: int) -> int:
+    """Signed 64-bit column value → unsigned 64-bit id."""
+    return value + (1 << 64) if value < 0 else value
+
+
+def chunks(values: Sequence[int]) -> Iterator[list[int]]:
+    """Distinct encoded ids in slices small enough for one IN list."""
+    distinct = list(dict.fromkeys(enc(v) for v in values))
+    for start in range(0, len(distinct), _CHUNK):
+        yield distinct[start : start + _CHUNK]
+
+
+def marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class SqlTx(Protocol):
+    """What a store function sees of the open transaction."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; returns the affected row count."""
+        ...
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+
+class SqlEngine(ABC):
+    """A connection, a lock and a dialect. Subclasses: `SqliteEngine`, `PostgresEngine`."""
+
+    name: str = "sql"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._closed = False
+
+    async def run(self, fn: Callable[[SqlTx], T]) -> T:
+        """Run `fn` in one transaction in a worker thread."""
+        return await asyncio.to_thread(self._run_locked, fn)
+
+    def run_sync(self, fn: Callable[[SqlTx], T]) -> T:
+        """Same as `run`, on the calling thread (start-up, schema creation)."""
+        return self._run_locked(fn)
+
+    def _run_locked(self, fn: Callable[[SqlTx], T]) -> T:
+        with self._lock:
+            if self._closed:
+                raise UnavailableError(f"{self.name} store is closed")
+            return self._transaction(fn)
+
+    def close(self) -> None:
+        """Close the connection; every later call raises `UnavailableError`."""
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._close_connection()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def create_schema(self, statements: Sequence[str]) -> None:
+        def create(tx: SqlTx) -> None:
+            for statement in statements:
+                tx.execute(statement)
+
+        self.run_sync(create)
+
+    @abstractmethod
+    def _transaction(self, fn: Callable[[SqlTx], T]) -> T: ...
+
+    @abstractmethod
+    def _close_connection(self) -> None: ...

@@ -1,0 +1,66 @@
+"""PostgreSQL dialect of `SqlEngine` (psycopg 3, the `postgres` extra): one connection, optional schema."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from foryou.core.errors import ConfigError, UnavailableError
+from foryou.stores.sql.engine import Row, SqlEngine, SqlTx
+
+try:
+    import psycopg
+except ImportError as exc:  # pragma: no cover - depends on the installed extras
+    raise ImportError("the PostgreSQL stores need the 'postgres' extra: pip install 'foryou[postgres]'") from exc
+
+T = TypeVar("T")
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _adapt(sql: str) -> str:
+    return sql.replace("?", "%s").replace("{text}", 'TEXT COLLATE "C"')
+
+
+class _PgTx:
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        self._cursor.execute(_adapt(sql), params)
+        return int(self._cursor.rowcount)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._cursor.executemany(_adapt(sql), rows)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self._cursor.execute(_adapt(sql), params)
+        return list(self._cursor.fetchall())
+
+
+class PostgresEngine(SqlEngine):
+    """Connects to `dsn`; with `schema`, creates it if needed and keeps every table in it."""
+
+    name = "postgres"
+
+    def __init__(self, dsn: str, *, schema: str | None = None) -> None:
+        super().__init__()
+        if schema is not None and not _SCHEMA_NAME.match(schema):
+            raise ConfigError(f"postgres schema name {schema!r} must match {_SCHEMA_NAME.pattern}")
+        try:
+            self._conn = psycopg.connect(dsn, autocommit=True)
+            if schema is not None:
+                self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                self._conn.execute(f"SET search_path TO {schema}")
+        except psycopg.Error as exc:
+            raise UnavailableError(f"postgres store: cannot connect: {exc}") from exc
+
+    def _transaction(self, fn: Callable[[SqlTx], T]) -> T:
+        try:
+            with self._conn.transaction(), self._conn.cursor() as cursor:
+                return fn(_PgTx(cursor))
+        except psycopg.Error as exc:
+            raise UnavailableError(f"postgres store: {exc}") from exc
+
+    def _close_connection(self) -> None:
+        self._conn.close()

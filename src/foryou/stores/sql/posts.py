@@ -1,0 +1,109 @@
+"""SQL PostEntityStore: a posts table (media as JSON), tombstones, and the quote cascade."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from foryou.core.ids import AuthorId, PostId, UserId
+from foryou.core.snowflake import creation_ms
+from foryou.stores.models import InsertResult, Media, MediaKind, PostCoreData
+from foryou.stores.sql.engine import Row, SqlEngine, SqlTx, chunks, dec, enc, marks
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS posts (
+        post_id BIGINT PRIMARY KEY, author_id BIGINT NOT NULL, created_at_ms BIGINT NOT NULL,
+        text {text} NOT NULL, conversation_id BIGINT NOT NULL, in_reply_to_post_id BIGINT NOT NULL,
+        in_reply_to_user_id BIGINT NOT NULL, repost_of_post_id BIGINT NOT NULL,
+        repost_of_user_id BIGINT NOT NULL, quoted_post_id BIGINT NOT NULL, quoted_user_id BIGINT NOT NULL,
+        media {text} NOT NULL, subscriber_only BIGINT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS posts_by_quoted ON posts (quoted_post_id)",
+    "CREATE INDEX IF NOT EXISTS posts_by_age ON posts (created_at_ms)",
+    "CREATE TABLE IF NOT EXISTS post_tombstones (post_id BIGINT PRIMARY KEY, created_at_ms BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS post_tombstones_by_age ON post_tombstones (created_at_ms)",
+)
+_COLUMNS = (
+    "post_id, author_id, created_at_ms, text, conversation_id, in_reply_to_post_id, in_reply_to_user_id, "
+    "repost_of_post_id, repost_of_user_id, quoted_post_id, quoted_user_id, media, subscriber_only"
+)
+
+
+def _row(p: PostCoreData) -> tuple[object, ...]:
+    media = json.dumps([[int(m.kind), m.duration_ms] for m in p.media])
+    return (
+        enc(p.post_id), enc(p.author_id), p.created_at_ms, p.text, enc(p.conversation_id),
+        enc(p.in_reply_to_post_id), enc(p.in_reply_to_user_id), enc(p.repost_of_post_id),
+        enc(p.repost_of_user_id), enc(p.quoted_post_id), enc(p.quoted_user_id), media, int(p.subscriber_only),
+    )  # fmt: skip
+
+
+def _post(r: Row) -> PostCoreData:
+    media = tuple(Media(MediaKind(kind), duration) for kind, duration in json.loads(r[11]))
+    return PostCoreData(
+        post_id=PostId(dec(r[0])), author_id=AuthorId(dec(r[1])), created_at_ms=r[2], text=r[3],
+        conversation_id=PostId(dec(r[4])), in_reply_to_post_id=PostId(dec(r[5])),
+        in_reply_to_user_id=UserId(dec(r[6])), repost_of_post_id=PostId(dec(r[7])),
+        repost_of_user_id=UserId(dec(r[8])), quoted_post_id=PostId(dec(r[9])),
+        quoted_user_id=UserId(dec(r[10])), media=media, subscriber_only=bool(r[12]),
+    )  # fmt: skip
+
+
+class SqlPostEntityStore:
+    def __init__(self, engine: SqlEngine) -> None:
+        self._engine = engine
+
+    async def insert(self, post: PostCoreData) -> InsertResult:
+        row = _row(post)
+
+        def apply(tx: SqlTx) -> InsertResult:
+            if tx.query("SELECT 1 FROM post_tombstones WHERE post_id = ?", (row[0],)):
+                return InsertResult.DELETED
+            if post.quoted_post_id and tx.query(
+                "SELECT 1 FROM post_tombstones WHERE post_id = ?", (enc(post.quoted_post_id),)
+            ):
+                tx.execute("INSERT INTO post_tombstones VALUES (?, ?)", (row[0], creation_ms(post.post_id)))
+                return InsertResult.DELETED
+            sql = f"INSERT INTO posts ({_COLUMNS}) VALUES ({marks(13)}) ON CONFLICT DO NOTHING"
+            return InsertResult.STORED if tx.execute(sql, row) > 0 else InsertResult.DUPLICATE
+
+        return await self._engine.run(apply)
+
+    async def delete(self, post_id: PostId, deleted_at_ms: int) -> list[PostId]:
+        def apply(tx: SqlTx) -> list[PostId]:
+            quoting = tx.query("SELECT post_id FROM posts WHERE quoted_post_id = ?", (enc(post_id),))
+            victims = [post_id, *sorted(PostId(dec(q)) for (q,) in quoting)]
+            removed = []
+            for victim in victims:
+                if tx.execute("DELETE FROM posts WHERE post_id = ?", (enc(victim),)) > 0:
+                    removed.append(victim)
+                tx.execute(
+                    "INSERT INTO post_tombstones VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (enc(victim), creation_ms(victim)),
+                )
+            return removed
+
+        return await self._engine.run(apply)
+
+    async def core_data(self, ids: Sequence[PostId]) -> dict[PostId, PostCoreData]:
+        def read(tx: SqlTx) -> dict[PostId, PostCoreData]:
+            out: dict[PostId, PostCoreData] = {}
+            for part in chunks(ids):
+                for r in tx.query(f"SELECT {_COLUMNS} FROM posts WHERE post_id IN ({marks(len(part))})", part):
+                    post = _post(r)
+                    out[post.post_id] = post
+            return out
+
+        return await self._engine.run(read)
+
+    async def media(self, ids: Sequence[PostId]) -> dict[PostId, tuple[Media, ...]]:
+        return {i: p.media for i, p in (await self.core_data(ids)).items()}
+
+    async def subscription_author(self, ids: Sequence[PostId]) -> dict[PostId, AuthorId]:
+        return {i: p.author_id for i, p in (await self.core_data(ids)).items() if p.subscriber_only}
+
+    async def purge(self, before_ms: int) -> int:
+        def apply(tx: SqlTx) -> int:
+            posts = tx.execute("DELETE FROM posts WHERE created_at_ms < ?", (before_ms,))
+            return posts + tx.execute("DELETE FROM post_tombstones WHERE created_at_ms < ?", (before_ms,))
+
+        return await self._engine.run(apply)
