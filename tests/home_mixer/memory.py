@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from foryou.core import UnavailableError
 from foryou.home_mixer.candidate import Visibility
-from foryou.home_mixer.clients.types import InNetworkPost, PostCoreData, RetrievedPost, UserInfo
+from foryou.home_mixer.clients.types import InNetworkPost, RetrievedPost
 from foryou.home_mixer.query import UserActionSequence, UserFeatures
+from foryou.stores.models import PostCoreData, UserProfile
 
 
 @dataclass
@@ -31,10 +32,10 @@ class Posts:
 
 @dataclass
 class Users:
-    data: dict[int, UserInfo] = field(default_factory=dict)
+    data: dict[int, UserProfile] = field(default_factory=dict)
     calls: list[list[int]] = field(default_factory=list)
 
-    async def users(self, user_ids: Sequence[int]) -> dict[int, UserInfo]:
+    async def users(self, user_ids: Sequence[int]) -> dict[int, UserProfile]:
         self.calls.append(list(user_ids))
         return {i: self.data[i] for i in user_ids if i in self.data}
 

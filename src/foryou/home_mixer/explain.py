@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from foryou.home_mixer.candidate import HEAD_NAMES
+from foryou.home_mixer.scorers.weighted_scorer import WeightedScorer
 from foryou.params import Params
 from foryou.pipeline import CandidateTrace, RequestTrace
 
@@ -31,17 +31,9 @@ def fate(entry: CandidateTrace | None) -> str:
 
 
 def score_terms(scores: dict[str, float] | None, video_duration_ms: int | None, params: Params) -> dict[str, Any]:
-    """Each head's weight × value and their sum, as the WeightedScorer combines them."""
-    scores = scores or {}
-    min_video = params.get_int("scoring.min_video_duration_ms")
-    terms: dict[str, float] = {}
-    for head in HEAD_NAMES:
-        weight = params.get_float(f"scoring.weight.{head}")
-        if head == "vqv" and not (video_duration_ms is not None and video_duration_ms > min_video):
-            weight = 0.0
-        terms[head] = weight * scores.get(head, 0.0)
-    terms["dwell_time"] = params.get_float("scoring.weight.cont_dwell_time") * scores.get("dwell_time", 0.0)
-    return {"terms": terms, "combined": sum(terms.values())}
+    """Each head's weight × value, their sum, the offset branch and the weighted score (as the scorer does)."""
+    b = WeightedScorer.from_params(params).breakdown(scores, video_duration_ms)
+    return {"terms": b.terms, "combined": b.combined, "offset_branch": b.branch, "weighted_score": b.weighted_score}
 
 
 def explain_post(trace: RequestTrace, post_id: int, base: Params) -> dict[str, Any]:
@@ -54,9 +46,7 @@ def explain_post(trace: RequestTrace, post_id: int, base: Params) -> dict[str, A
     for fields in entry.scores.values():
         flat.update(fields)
     breakdown = score_terms(flat.get("phoenix_scores"), flat.get("video_duration_ms"), params)
-    combined = breakdown["combined"]
     breakdown.update(
-        offset_branch="negative" if combined < 0 else "non_negative",
         weighted_score=flat.get("weighted_score"),
         diversity_position=flat.get("diversity_position"),
         diversity_multiplier=flat.get("diversity_multiplier"),

@@ -11,16 +11,18 @@ from foryou.home_mixer.candidate_hydrators.vf_candidate_hydrator import VFCandid
 from foryou.home_mixer.candidate_hydrators.video_duration_candidate_hydrator import (
     VideoDurationCandidateHydrator,
 )
-from foryou.home_mixer.clients.types import Media, PostCoreData, UserInfo
+from foryou.stores.models import Media, MediaKind, PostCoreData, UserProfile
 
 from ..helpers import query, run
 from ..memory import Labels, Posts, Users
 
 POSTS = Posts().add(
-    PostCoreData(1, 10, "root post", conversation_id=1, media=(Media("VIDEO", 15_000),), subscriber_only=True),
-    PostCoreData(2, 20, "reply", in_reply_to_post_id=5, in_reply_to_user_id=50, conversation_id=1),
-    PostCoreData(3, 30, "", repost_of_post_id=1, repost_of_user_id=10),
-    PostCoreData(4, 40, "  ", media=(Media("PHOTO"),)),
+    PostCoreData(
+        1, 10, 0, "root post", conversation_id=1, media=(Media(MediaKind.VIDEO, 15_000),), subscriber_only=True
+    ),
+    PostCoreData(2, 20, 0, "reply", in_reply_to_post_id=5, in_reply_to_user_id=50, conversation_id=1),
+    PostCoreData(3, 30, 0, "", repost_of_post_id=1, repost_of_user_id=10),
+    PostCoreData(4, 40, 0, "  ", media=(Media(MediaKind.PHOTO),)),
 )
 
 
@@ -61,7 +63,7 @@ def test_video_and_subscription_come_from_the_original() -> None:
 
 
 def test_gizmoduck_batches_distinct_ids() -> None:
-    users = Users({10: UserInfo(10, "alice", 500), 20: UserInfo(20, "bob", 7)})
+    users = Users({10: UserProfile(10, "alice", 500), 20: UserProfile(20, "bob", 7)})
     cands = [PostCandidate(1, author_id=10), PostCandidate(3, author_id=20, retweeted_user_id=10), PostCandidate(9)]
     out = run(GizmoduckCandidateHydrator(users).hydrate(query(), cands))
     assert users.calls == [[10, 20]]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
 from foryou.home_mixer.clients.protocols import PostEntityReader
-from foryou.home_mixer.clients.types import PostCoreData
 from foryou.home_mixer.query import ScoredPostsQuery
 from foryou.pipeline import Hydrator
+from foryou.stores.models import PostCoreData
 
 
 class CoreDataCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):

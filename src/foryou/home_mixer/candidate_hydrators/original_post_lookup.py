@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
 from foryou.home_mixer.clients.protocols import PostEntityReader
-from foryou.home_mixer.clients.types import PostCoreData
+from foryou.stores.models import PostCoreData
 
 
 async def originals(posts: PostEntityReader, candidates: list[PostCandidate]) -> dict[int, PostCoreData]:

@@ -20,6 +20,5 @@ class VideoDurationCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):
         out = []
         for cand in candidates:
             data = original_of(cand, found)
-            video = next((m for m in data.media if m.kind == "VIDEO"), None) if data else None
-            out.append(PostCandidate(cand.tweet_id, video_duration_ms=video.duration_ms if video else None))
+            out.append(PostCandidate(cand.tweet_id, video_duration_ms=data.video_duration_ms if data else None))
         return out

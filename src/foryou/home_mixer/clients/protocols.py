@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from foryou.events.uas import RawAction
 from foryou.home_mixer.candidate import Visibility
-from foryou.home_mixer.clients.types import InNetworkPost, PostCoreData, RawAction, RetrievedPost, UserInfo
+from foryou.home_mixer.clients.types import InNetworkPost, RetrievedPost
 from foryou.home_mixer.query import UserActionSequence, UserFeatures
+from foryou.stores.models import PostCoreData, UserProfile
 
 
 class ThunderClient(Protocol):
@@ -50,7 +52,7 @@ class PostEntityReader(Protocol):
 
 
 class UserReader(Protocol):
-    async def users(self, user_ids: Sequence[int]) -> dict[int, UserInfo]: ...
+    async def users(self, user_ids: Sequence[int]) -> dict[int, UserProfile]: ...
 
 
 class SafetyLabelReader(Protocol):
