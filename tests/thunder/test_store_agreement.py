@@ -80,7 +80,9 @@ class _World:
         elif op == "advance":
             self.now += data.draw(st.integers(1, RETENTION // 2))
         elif op == "compact":
+            note("compact")
             self.fast.compact()
+            self.ref.compact()
         elif op == "finalize":
             self.fast.finalize(self.now)
             self.ref.finalize(self.now)

@@ -90,6 +90,14 @@ class ReferencePostStore:
                 if not entries:
                     del timelines[author]
 
+    def compact(self) -> None:
+        """What the fast store's compaction does to answers: stale entries vanish everywhere."""
+        for timelines in (self.original, self.secondary, self.video):
+            for author in list(timelines):
+                timelines[author] = [e for e in timelines[author] if self.posts.get(e[1]) is e[2]]
+                if not timelines[author]:
+                    del timelines[author]
+
     def finalize(self, now_s: int) -> None:
         self.trim(now_s, None)
         for post_id in self.deleted:
