@@ -78,17 +78,31 @@ class InNetworkPosts:
         self._permits = threading.BoundedSemaphore(limits.max_concurrent_requests)
 
     def get_in_network_posts(self, request: InNetworkRequest) -> list[LightPost]:
+        """§4.6 in full: take a permit without waiting, answer, give the permit back."""
+        self.admit()
+        try:
+            return self.answer(request)
+        finally:
+            self.release()
+
+    def admit(self) -> None:
+        """Take a concurrency permit now or raise ResourceExhaustedError (never waits)."""
         if not self._permits.acquire(blocking=False):
             self.metrics.rejections.inc()
             raise ResourceExhaustedError("Server at capacity, please retry")
         self.metrics.in_flight.inc()
+
+    def release(self) -> None:
+        self.metrics.in_flight.dec()
+        self._permits.release()
+
+    def answer(self, request: InNetworkRequest) -> list[LightPost]:
+        """§4.6 steps 2–5 for a caller that holds a permit."""
         started = time.perf_counter()
         try:
             return self._answer(request)
         finally:
-            self.metrics.in_flight.dec()
             self.metrics.latency.observe(time.perf_counter() - started)
-            self._permits.release()
 
     def _answer(self, request: InNetworkRequest) -> list[LightPost]:
         following = request.following_user_ids
