@@ -92,6 +92,7 @@ class SingleProcess:
             metrics=PipelineMetrics(self.registry),
             traces=self.traces if params.get_bool("trace.enabled") else None,
         )
+        self.clients = clients
         self.service = ForYouService(pipeline_factory(clients, params), params=params, clock=clock)
         self.store_stats, self.index_stats = ConsumerStats(), ConsumerStats()
         self._stop_threads = threading.Event()

@@ -395,7 +395,8 @@ class PostStore:
 
     def stats(self) -> StoreStats:
         with self.lock:
-            lengths = self.timelines.length.reshape(-1, KINDS) if self.timelines.length.size else np.zeros((0, 3))
+            used = self.timelines.length[: (self.timelines.length.size // KINDS) * KINDS]  # capacity may be ragged
+            lengths = used.reshape(-1, KINDS) if used.size else np.zeros((0, 3))
             totals = lengths.sum(axis=0) if lengths.size else np.zeros(3, dtype=np.int64)
             return StoreStats(
                 posts=self.live,
