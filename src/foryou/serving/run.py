@@ -43,7 +43,10 @@ async def start(
     return Started(app, grpc_port, http_port, imported)
 
 
-async def serve_until_stopped(started: Started, then: Callable[[Started], Awaitable[None]] | None = None) -> None:
+async def serve_until_stopped(
+    started: Started, then: Callable[[Started], Awaitable[None]] | None = None, *, wait: bool = True
+) -> None:
+    """Run `then`, then serve until SIGINT / SIGTERM (or stop right away without `wait`)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -51,6 +54,7 @@ async def serve_until_stopped(started: Started, then: Callable[[Started], Awaita
     try:
         if then is not None:
             await then(started)
-        await stop.wait()
+        if wait:
+            await stop.wait()
     finally:
         await started.app.stop()
