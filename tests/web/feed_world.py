@@ -104,6 +104,13 @@ class Ranker:
         return [predictions(post_id) for post_id, _ in candidates]
 
 
+class ViewerRetrieval(Retrieval):
+    """Retrieval that knows only the main viewer: anyone else gets no out-of-network posts."""
+
+    async def retrieve(self, *, user_id: int, sequence: UserActionSequence, max_results: int) -> list[RetrievedPost]:
+        return self.posts[:max_results] if user_id == VIEWER else []
+
+
 class UserActionSeqQueryHydrator(QueryHydrator[ScoredPostsQuery]):
     owned_fields = ("user_action_sequence",)
 
@@ -204,7 +211,7 @@ class TopKScoreSelector(Selector[ScoredPostsQuery, PostCandidate]):
         return 50
 
 
-def _stores() -> tuple[Posts, Users, Graph, Thunder, Retrieval]:
+def _stores() -> tuple[Posts, Users, Graph, Thunder, ViewerRetrieval]:
     posts = Posts()
     for post_id, author, text, video_ms in IN_NETWORK + OUT_OF_NETWORK:
         media = (Media("VIDEO", video_ms),) if video_ms else ()
@@ -216,7 +223,7 @@ def _stores() -> tuple[Posts, Users, Graph, Thunder, Retrieval]:
     thunder = Thunder([InNetworkPost(p, a, created_at_ms=NOW_MS) for p, a, _, _ in IN_NETWORK])
     retrieved = [RetrievedPost(p, a, score=1.0) for p, a, _, _ in OUT_OF_NETWORK]
     dup_author = next(a for p, a, _, _ in IN_NETWORK if p == DUPLICATE_OF_IN_NETWORK)
-    retrieval = Retrieval([*retrieved, RetrievedPost(DUPLICATE_OF_IN_NETWORK, dup_author, score=0.5)])
+    retrieval = ViewerRetrieval([*retrieved, RetrievedPost(DUPLICATE_OF_IN_NETWORK, dup_author, score=0.5)])
     return posts, users, graph, thunder, retrieval
 
 

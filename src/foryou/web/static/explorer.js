@@ -321,18 +321,21 @@
       return [h("p", { class: "muted" }, "This post has no model predictions (the ranker was unavailable "
         + "or disabled), so its score comes from the fallback.")];
     }
+    // Predictions are mostly small; bars are scaled to the post's largest one so they can be compared.
+    const top = Math.max(1e-9, ...heads.map((head) => scores[head] || 0));
     const probs = h("ul", { class: "probs", "aria-label": "Predicted action probabilities" },
       heads.map((head) => {
         const p = scores[head] || 0;
         const fill = h("span", { class: "fill" });
-        fill.style.width = `${Math.min(100, Math.max(0, p * 100))}%`;
+        fill.style.width = `${Math.min(100, Math.max(0, (100 * p) / top))}%`;
         return h("li", {},
           h("span", { class: "label" }, HEAD_LABELS[head]),
           h("span", { class: "bar", role: "img", "aria-label": `${HEAD_LABELS[head]} ${pct(p)}` }, fill),
           h("span", { class: "num" }, pct(p)));
       }));
     const section = [
-      h("h4", {}, "Predicted action probabilities"), probs,
+      h("h4", {}, "Predicted action probabilities"),
+      h("p", { class: "muted" }, `Bars are scaled to the largest prediction of this post (${pct(top)}).`), probs,
       h("p", { class: "muted" }, `Expected dwell time: ${fmt(scores.dwell_time || 0, 3)} s`),
     ];
     if (post.score_terms) section.push(...termsTable(post));
