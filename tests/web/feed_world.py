@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from home_mixer.memory import Graph, Posts, Retrieval, Thunder, Users
+from home_mixer.memory import Graph, Posts, Retrieval, Served, Thunder, Users
 
 from foryou.core.clock import FixedClock
 from foryou.home_mixer.candidate import HEAD_NAMES, PostCandidate
@@ -21,9 +21,11 @@ from foryou.home_mixer.candidate_hydrators.video_duration_candidate_hydrator imp
 from foryou.home_mixer.clients.types import InNetworkPost, Media, PostCoreData, RetrievedPost, UserInfo
 from foryou.home_mixer.explain import score_terms
 from foryou.home_mixer.query import ScoredPostsQuery, UserActionSequence, UserFeatures
+from foryou.home_mixer.query_hydrators.served_history_query_hydrator import ServedHistoryQueryHydrator
 from foryou.home_mixer.query_hydrators.user_features_query_hydrator import UserFeaturesQueryHydrator
 from foryou.home_mixer.scorers.phoenix_scorer import PhoenixScorer
 from foryou.home_mixer.service import ForYouService
+from foryou.home_mixer.side_effects.store_served_ids_side_effect import StoreServedIdsSideEffect
 from foryou.home_mixer.sources.phoenix_source import PhoenixSource
 from foryou.home_mixer.sources.thunder_source import ThunderSource
 from foryou.params import Params
@@ -138,6 +140,13 @@ class AuthorSocialgraphFilter(Filter[ScoredPostsQuery, PostCandidate]):
         return FilterResult(kept, [(c, "blocked_author") for c in candidates if c.author_id in blocked])
 
 
+class PreviouslyServedPostsFilter(Filter[ScoredPostsQuery, PostCandidate]):
+    def filter(self, query: ScoredPostsQuery, candidates: list[PostCandidate]) -> FilterResult[PostCandidate]:
+        served = query.effective_served_ids
+        kept = [c for c in candidates if not c.related_ids & served]
+        return FilterResult(kept, [(c, "served") for c in candidates if c.related_ids & served])
+
+
 class WeightedScorer(Scorer[ScoredPostsQuery, PostCandidate]):
     owned_fields = ("weighted_score",)
 
@@ -227,8 +236,12 @@ def _stores() -> tuple[Posts, Users, Graph, Thunder, ViewerRetrieval]:
     return posts, users, graph, thunder, retrieval
 
 
-def build_service(traces: TraceBuffer) -> ForYouService:
-    """A ForYouService whose pipeline factory builds the small pipeline for each scoring config."""
+def build_service(traces: TraceBuffer, served: Served | None = None) -> ForYouService:
+    """A ForYouService whose pipeline factory builds the small pipeline for each scoring config.
+
+    Served posts are remembered in `served` and filtered from the viewer's next (non-dry-run) request.
+    """
+    served = served if served is not None else Served()
     posts, users, graph, thunder, retrieval = _stores()
     clock = FixedClock(NOW_MS)
 
@@ -239,6 +252,7 @@ def build_service(traces: TraceBuffer) -> ForYouService:
             query_hydrators=[
                 UserActionSeqQueryHydrator(),
                 UserFeaturesQueryHydrator(graph, clock=clock, max_staleness_s=300, fail_on_missing=True),
+                ServedHistoryQueryHydrator(served, max_age_s=600, max_ids=100),
             ],
             sources=[
                 PhoenixSource(retrieval, enabled=True, max_results=100, timeout_ms=1000),
@@ -250,7 +264,7 @@ def build_service(traces: TraceBuffer) -> ForYouService:
                 VideoDurationCandidateHydrator(posts),
                 GizmoduckCandidateHydrator(users),
             ],
-            filters=[DropDuplicatesFilter(), AuthorSocialgraphFilter()],
+            filters=[DropDuplicatesFilter(), PreviouslyServedPostsFilter(), AuthorSocialgraphFilter()],
             scorers=[
                 PhoenixScorer(Ranker(), enabled=True, timeout_ms=2000),
                 WeightedScorer(params),
@@ -258,6 +272,7 @@ def build_service(traces: TraceBuffer) -> ForYouService:
                 OONScorer(params),
             ],
             selector=TopKScoreSelector(),
+            side_effects=[StoreServedIdsSideEffect(served, enabled=True)],
             result_size=35,
             timeouts=Timeouts.uniform(2000),
             traces=traces,

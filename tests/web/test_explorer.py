@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
+from home_mixer.memory import Served
 from prometheus_client import CollectorRegistry
 
 from foryou.home_mixer.candidate import HEAD_NAMES
@@ -109,3 +112,35 @@ def test_trace_shows_the_filtered_candidates(explorer_app: FastAPI) -> None:
     duplicate = next(c for c in trace["candidates"] if c["id"] == "105")
     assert [s["source"] for s in duplicate["sources"]] == ["PhoenixSource", "ThunderSource"]
     assert duplicate["removed_by"] is None and duplicate["selection"]["final_position"] is not None
+
+
+def test_score_terms_zero_vqv_when_the_video_is_too_short_for_the_request(explorer_app: FastAPI) -> None:
+    overrides = {"scoring.min_video_duration_ms": 20_000}
+    posts = _feed(Client(explorer_app), include_score_terms=True, dry_run=True, scoring_overrides=overrides)
+    vqv = {p["tweet_id"]: p["score_terms"]["terms"]["vqv"] for p in posts["scored_posts"]}
+    assert vqv["103"] == 0.0  # a 15 s video
+    assert vqv["108"] == pytest.approx(0.05 * 0.3)  # a 30 s video
+
+
+def test_dry_run_leaves_the_served_history_alone() -> None:
+    """The page asks for dry runs: looking at a feed must not hide its posts from the next look."""
+    traces, served = TraceBuffer(capacity=10, ttl_s=60), Served()
+    service = build_service(traces, served)
+    app = build_http_app(service, params=Params(), traces=traces, registry=CollectorRegistry(), admin_token=None)
+
+    async def feed_sizes(dry_run: bool) -> list[int]:
+        sizes = []
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://explorer.test") as client:
+            for _ in range(2):
+                body = {"viewer_id": str(VIEWER), "dry_run": dry_run}
+                sizes.append(len((await client.post("/v1/scored-posts", json=body)).json()["scored_posts"]))
+                await service.drain()
+        return sizes
+
+    full = len(IN_NETWORK) + len(OUT_OF_NETWORK) - 1
+    assert asyncio.run(feed_sizes(dry_run=True)) == [full, full]
+    assert served.entries == []
+    assert asyncio.run(feed_sizes(dry_run=False)) == [full, 0]
+    assert [len(items) for *_, items in served.entries] == [full, 0]
+    service.close()
