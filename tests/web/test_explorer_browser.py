@@ -22,7 +22,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from .conftest import ADMIN_TOKEN
-from .feed_world import BLOCKED, OUT_OF_NETWORK
+from .feed_world import BLOCKED, OUT_OF_NETWORK, VIEWER
 
 CHROMIUM = Path("/usr/bin/chromium")
 README_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "explorer.png"
@@ -141,6 +141,8 @@ def _walk_through(page: Any, server_url: str, errors: list[str], screenshot: Pat
     row = page.locator(f"#considered-body tr[data-post-id='{blocked_post}']")
     expect(row).to_contain_text("AuthorSocialgraphFilter")
     expect(row).to_contain_text("blocked_author")
+    duplicate = page.locator("#considered-body tr[data-post-id='105']")
+    expect(duplicate).to_contain_text("PhoenixSource #11, ThunderSource #5 (duplicate copies dropped)")
     page.get_by_role("button", name="Removed by").click()
     expect(page.locator("#considered-body tr").first.locator(".filter-name")).to_have_text("AuthorSocialgraphFilter")
     expect(page.locator("#considered-summary")).to_contain_text("1 removed by filters")
@@ -162,7 +164,13 @@ def _walk_through(page: Any, server_url: str, errors: list[str], screenshot: Pat
 
     assert errors == []  # no script error and no blocked (e.g. CSP-violating) resource so far
 
+    # A shared link (?user=) opens the feed directly, the viewer named by the user search.
+    page.goto(f"{server_url}/?token={ADMIN_TOKEN}&user={VIEWER}")
+    expect(page.locator("#viewer-name")).to_have_text("@alice")
+    expect(posts.first).to_be_visible()
+
     # Error: an id beyond 64 bits is rejected by the server, and the page says so.
     page.goto(f"{server_url}/?token={ADMIN_TOKEN}&user=99999999999999999999999")
     expect(page.locator("#status")).to_contain_text("unsigned 64-bit")
+    expect(page.locator("#views")).to_be_hidden()
     expect(page.locator("#status")).to_have_attribute("role", "alert")

@@ -42,7 +42,9 @@ function rowsOf(trace, authorLabel) {
     const fate = fateOf(c);
     return {
       order: order + 1, id: c.id, author,
-      sources: c.sources.map((s) => `${s.source} #${s.rank + 1}`).join(", ") || "–",
+      // One row per post id: a post returned twice is one row; its later copies were dropped as duplicates.
+      sources: (c.sources.map((s) => `${s.source} #${s.rank + 1}`).join(", ") || "–")
+        + (c.sources.length > 1 ? " (duplicate copies dropped)" : ""),
       fate: fate.text, fateKind: fate.kind,
       filter: c.removed_by ? c.removed_by.filter : "",
       reason: c.removed_by ? c.removed_by.reason : "",

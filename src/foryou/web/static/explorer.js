@@ -257,7 +257,10 @@ async function start() {
     setStatus("error", `Could not read the scoring settings: ${err.message}`);
   }
   const user = pageParams.get("user");
-  if (user && /^\d+$/.test(user)) await pickUser(user, "");
+  if (user && /^\d+$/.test(user)) {
+    const match = (await searchUsers(user)).users.find((u) => u.id === user);
+    await pickUser(user, match ? match.screen_name : "");
+  }
   else if (!$("status").classList.contains("error")) {
     setStatus("idle", "Search for a user by id or screen name to see their feed.");
   }
