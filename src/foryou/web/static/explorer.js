@@ -18,6 +18,7 @@ const state = {
   overrides: {},
   names: new Map(),    // user id → screen name, learned from responses and searches
   traceNote: "",
+  seq: 0,              // bumped per feed load; an answer to a superseded load is dropped
 };
 const api = makeApi(state.token);
 
@@ -97,18 +98,24 @@ async function pickUser(id, name) {
 
 async function loadBase(moveFocus) {
   const who = state.viewer.name ? `@${state.viewer.name}` : `user ${state.viewer.id}`;
+  const seq = ++state.seq;
   state.traceNote = "";
   setStatus("loading", `Loading the feed of ${who}…`);
   $("reload").disabled = true;
+  let base;
+  let custom;
   try {
-    state.base = await loadFeed({});
-    state.custom = Object.keys(state.overrides).length ? await loadFeed(state.overrides) : null;
+    base = await loadFeed({});
+    custom = Object.keys(state.overrides).length ? await loadFeed(state.overrides) : null;
   } catch (err) {
-    setStatus("error", `Could not load the feed of ${who}: ${err.message}`);
+    if (seq === state.seq) setStatus("error", `Could not load the feed of ${who}: ${err.message}`);
     return;
   } finally {
     $("reload").disabled = false;
   }
+  if (seq !== state.seq) return;
+  state.base = base;
+  state.custom = custom;
   $("viewer-name").textContent = who;
   $("viewer-bar").hidden = false;
   $("views").hidden = false;
@@ -201,22 +208,27 @@ async function onRerank(event) {
   }
   state.overrides = overrides;
   if (!Object.keys(overrides).length) {
+    state.seq += 1;
     state.custom = null;
     renderCustom();
     showConsidered();
     setStatus("idle", "These settings equal the server's: only the default ranking is shown.");
     return;
   }
+  const seq = ++state.seq;
   setStatus("loading", "Re-ranking with your settings…");
   $("rerank").disabled = true;
+  let custom;
   try {
-    state.custom = await loadFeed(overrides);
+    custom = await loadFeed(overrides);
   } catch (err) {
-    setStatus("error", `Re-ranking failed: ${err.message}`);
+    if (seq === state.seq) setStatus("error", `Re-ranking failed: ${err.message}`);
     return;
   } finally {
     $("rerank").disabled = false;
   }
+  if (seq !== state.seq) return;
+  state.custom = custom;
   renderCustom();
   showConsidered();
   setStatus("idle", `Re-ranked with ${Object.keys(overrides).length} changed setting(s); compare the two columns.`);
@@ -226,6 +238,7 @@ function onReset() {
   renderTune(state.config);
   $("tune-error").textContent = "";
   state.overrides = {};
+  state.seq += 1;
   if (state.custom) {
     state.custom = null;
     renderCustom();
