@@ -18,7 +18,8 @@ const state = {
   overrides: {},
   names: new Map(),    // user id → screen name, learned from responses and searches
   traceNote: "",
-  seq: 0,              // bumped per feed load; an answer to a superseded load is dropped
+  baseSeq: 0,          // bumped per load of the default feed; answers to superseded loads are dropped
+  customSeq: 0,        // bumped per re-rank or reset; likewise for the re-ranked feed
 };
 const api = makeApi(state.token);
 
@@ -98,7 +99,8 @@ async function pickUser(id, name) {
 
 async function loadBase(moveFocus) {
   const who = state.viewer.name ? `@${state.viewer.name}` : `user ${state.viewer.id}`;
-  const seq = ++state.seq;
+  const seq = ++state.baseSeq;
+  const customSeq = ++state.customSeq;
   state.traceNote = "";
   setStatus("loading", `Loading the feed of ${who}…`);
   $("reload").disabled = true;
@@ -108,14 +110,14 @@ async function loadBase(moveFocus) {
     base = await loadFeed({});
     custom = Object.keys(state.overrides).length ? await loadFeed(state.overrides) : null;
   } catch (err) {
-    if (seq === state.seq) setStatus("error", `Could not load the feed of ${who}: ${err.message}`);
+    if (seq === state.baseSeq) setStatus("error", `Could not load the feed of ${who}: ${err.message}`);
     return;
   } finally {
     $("reload").disabled = false;
   }
-  if (seq !== state.seq) return;
+  if (seq !== state.baseSeq) return;
   state.base = base;
-  state.custom = custom;
+  if (customSeq === state.customSeq) state.custom = custom;
   $("viewer-name").textContent = who;
   $("viewer-bar").hidden = false;
   $("views").hidden = false;
@@ -202,32 +204,32 @@ async function onRerank(event) {
     $("tune-fields").querySelector('[aria-invalid="true"]').focus();
     return;
   }
-  if (!state.viewer) {
-    $("tune-error").textContent = "Pick a user first.";
+  if (!state.viewer || !state.base) {
+    $("tune-error").textContent = "Pick a user and wait for their feed first.";
     return;
   }
   state.overrides = overrides;
   if (!Object.keys(overrides).length) {
-    state.seq += 1;
+    state.customSeq += 1;
     state.custom = null;
     renderCustom();
     showConsidered();
     setStatus("idle", "These settings equal the server's: only the default ranking is shown.");
     return;
   }
-  const seq = ++state.seq;
+  const seq = ++state.customSeq;
   setStatus("loading", "Re-ranking with your settings…");
   $("rerank").disabled = true;
   let custom;
   try {
     custom = await loadFeed(overrides);
   } catch (err) {
-    if (seq === state.seq) setStatus("error", `Re-ranking failed: ${err.message}`);
+    if (seq === state.customSeq) setStatus("error", `Re-ranking failed: ${err.message}`);
     return;
   } finally {
     $("rerank").disabled = false;
   }
-  if (seq !== state.seq) return;
+  if (seq !== state.customSeq) return;
   state.custom = custom;
   renderCustom();
   showConsidered();
@@ -238,7 +240,7 @@ function onReset() {
   renderTune(state.config);
   $("tune-error").textContent = "";
   state.overrides = {};
-  state.seq += 1;
+  state.customSeq += 1;
   if (state.custom) {
     state.custom = null;
     renderCustom();
