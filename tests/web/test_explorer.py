@@ -18,7 +18,7 @@ from foryou.serving.http_app import build_http_app
 from foryou.web import STATIC_DIR
 
 from .conftest import Client
-from .feed_world import BLOCKED, IN_NETWORK, OUT_OF_NETWORK, VIEWER, build_service, predictions
+from .feed_world import BLOCKED, IN_NETWORK, NUMBER, OUT_OF_NETWORK, VIEWER, build_service, predictions, sid
 
 
 def _feed(client: Client, **body: Any) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def test_feed_carries_score_terms_that_sum_to_the_weighted_score(explorer_app: F
     for post in posts:
         terms = post["score_terms"]
         assert set(terms["terms"]) == {*HEAD_NAMES, "dwell_time"}
-        assert terms["terms"]["reply"] == pytest.approx(5.0 * predictions(int(post["tweet_id"]))["reply"])
+        assert terms["terms"]["reply"] == pytest.approx(5.0 * predictions(NUMBER[int(post["tweet_id"])])["reply"])
         assert terms["combined"] == pytest.approx(sum(terms["terms"].values()))
         assert post["weighted_score"] == pytest.approx(terms["combined"] + 0.001)
         expected = post["weighted_score"] * post["diversity_multiplier"] * post["oon_factor"]
@@ -96,7 +96,7 @@ def test_score_terms_follow_the_requests_weight_overrides(explorer_app: FastAPI)
     base = _feed(client, include_score_terms=True, dry_run=True)
     heavy = _feed(client, include_score_terms=True, dry_run=True, scoring_overrides={"scoring.weight.reply": 50.0})
     for post in heavy["scored_posts"]:
-        reply = predictions(int(post["tweet_id"]))["reply"]
+        reply = predictions(NUMBER[int(post["tweet_id"])])["reply"]
         assert post["score_terms"]["terms"]["reply"] == pytest.approx(50.0 * reply)
     order = [p["tweet_id"] for p in base["scored_posts"]]
     assert [p["tweet_id"] for p in heavy["scored_posts"]] != order
@@ -105,11 +105,11 @@ def test_score_terms_follow_the_requests_weight_overrides(explorer_app: FastAPI)
 def test_trace_shows_the_filtered_candidates(explorer_app: FastAPI) -> None:
     trace = _feed(Client(explorer_app), include_trace=True, dry_run=True)["trace"]
     removed = {c["id"]: c["removed_by"] for c in trace["candidates"] if c["removed_by"]}
-    blocked_post = next(str(p) for p, a, _, _ in OUT_OF_NETWORK if a == BLOCKED)
+    blocked_post = next(str(sid(p)) for p, a, _, _ in OUT_OF_NETWORK if a == BLOCKED)
     assert removed[blocked_post]["filter"] == "AuthorSocialgraphFilter"
     assert removed[blocked_post]["reason"] == "blocked_author"
     # A duplicate shares its survivor's entry: both sources are listed, the survivor's fate is shown.
-    duplicate = next(c for c in trace["candidates"] if c["id"] == "105")
+    duplicate = next(c for c in trace["candidates"] if c["id"] == str(sid(105)))
     assert [s["source"] for s in duplicate["sources"]] == ["PhoenixSource", "ThunderSource"]
     assert duplicate["removed_by"] is None and duplicate["selection"]["final_position"] is not None
 
@@ -118,8 +118,8 @@ def test_score_terms_zero_vqv_when_the_video_is_too_short_for_the_request(explor
     overrides = {"scoring.min_video_duration_ms": 20_000}
     posts = _feed(Client(explorer_app), include_score_terms=True, dry_run=True, scoring_overrides=overrides)
     vqv = {p["tweet_id"]: p["score_terms"]["terms"]["vqv"] for p in posts["scored_posts"]}
-    assert vqv["103"] == 0.0  # a 15 s video
-    assert vqv["108"] == pytest.approx(0.05 * 0.3)  # a 30 s video
+    assert vqv[str(sid(103))] == 0.0  # a 15 s video
+    assert vqv[str(sid(108))] == pytest.approx(0.05 * 0.3)  # a 30 s video
 
 
 def test_dry_run_leaves_the_served_history_alone() -> None:

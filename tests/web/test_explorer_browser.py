@@ -22,7 +22,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from .conftest import ADMIN_TOKEN
-from .feed_world import BLOCKED, OUT_OF_NETWORK, VIEWER
+from .feed_world import BLOCKED, OUT_OF_NETWORK, VIEWER, sid
 
 CHROMIUM = Path("/usr/bin/chromium")
 README_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "explorer.png"
@@ -137,11 +137,11 @@ def _walk_through(page: Any, server_url: str, errors: list[str], screenshot: Pat
     page.get_by_role("tab", name="Feed").focus()
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("tab", name="Everything considered")).to_be_focused()
-    blocked_post = next(str(p) for p, a, _, _ in OUT_OF_NETWORK if a == BLOCKED)
+    blocked_post = next(str(sid(p)) for p, a, _, _ in OUT_OF_NETWORK if a == BLOCKED)
     row = page.locator(f"#considered-body tr[data-post-id='{blocked_post}']")
     expect(row).to_contain_text("AuthorSocialgraphFilter")
     expect(row).to_contain_text("blocked_author")
-    duplicate = page.locator("#considered-body tr[data-post-id='105']")
+    duplicate = page.locator(f"#considered-body tr[data-post-id='{sid(105)}']")
     expect(duplicate).to_contain_text("PhoenixSource #11, ThunderSource #5 (duplicate copies dropped)")
     page.get_by_role("button", name="Removed by").click()
     expect(page.locator("#considered-body tr").first.locator(".filter-name")).to_have_text("AuthorSocialgraphFilter")
