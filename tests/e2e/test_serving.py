@@ -98,3 +98,15 @@ def test_per_request_scoring_overrides_change_the_ranking_only_for_that_request(
         assert ok.status_code == 200
         oon_scores = [p["score"] for p in ok.json()["scored_posts"] if not p["in_network"]]
         assert all(s == 0.0 for s in oon_scores)
+
+
+def test_explorer_page_and_user_search_are_served(deployment: Deployment) -> None:
+    with httpx.Client(base_url=deployment.http, timeout=30) as client:
+        page = client.get("/")
+        assert page.status_code == 200 and "<html" in page.text.lower()
+        viewer = active_viewer(deployment)
+        found = client.get("/v1/users/search", params={"q": str(viewer)}).json()
+        assert found["available"] and found["users"][0]["id"] == str(viewer)
+        name = found["users"][0]["screen_name"]
+        by_name = client.get("/v1/users/search", params={"q": name[:4]}).json()["users"]
+        assert any(u["screen_name"] == name for u in by_name)

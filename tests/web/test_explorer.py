@@ -17,12 +17,13 @@ from foryou.pipeline import TraceBuffer
 from foryou.serving.http_app import build_http_app
 from foryou.web import STATIC_DIR
 
-from .conftest import Client
+from .conftest import ADMIN_TOKEN, Client
 from .feed_world import BLOCKED, IN_NETWORK, NUMBER, OUT_OF_NETWORK, VIEWER, build_service, predictions, sid
 
 
 def _feed(client: Client, **body: Any) -> dict[str, Any]:
-    response = client.post("/v1/scored-posts", json={"viewer_id": str(VIEWER), **body})
+    headers = {"X-Admin-Token": ADMIN_TOKEN}
+    response = client.post("/v1/scored-posts", json={"viewer_id": str(VIEWER), **body}, headers=headers)
     assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()
     return data
@@ -47,7 +48,7 @@ def test_page_and_assets_are_served_locally(explorer_app: FastAPI) -> None:
 def test_explorer_is_off_unless_asked() -> None:
     traces = TraceBuffer(capacity=10, ttl_s=60)
     service = build_service(traces)
-    app = build_http_app(service, params=Params(), traces=traces, registry=CollectorRegistry(), admin_token=None)
+    app = build_http_app(service, params=Params(), traces=traces, registry=CollectorRegistry(), admin_token="t")
     client = Client(app)
     assert client.get("/").status_code == 404
     assert client.get("/static/explorer.js").status_code == 404
@@ -126,7 +127,7 @@ def test_dry_run_leaves_the_served_history_alone() -> None:
     """The page asks for dry runs: looking at a feed must not hide its posts from the next look."""
     traces, served = TraceBuffer(capacity=10, ttl_s=60), Served()
     service = build_service(traces, served)
-    app = build_http_app(service, params=Params(), traces=traces, registry=CollectorRegistry(), admin_token=None)
+    app = build_http_app(service, params=Params(), traces=traces, registry=CollectorRegistry(), admin_token="t")
 
     async def feed_sizes(dry_run: bool) -> list[int]:
         sizes = []
@@ -134,7 +135,8 @@ def test_dry_run_leaves_the_served_history_alone() -> None:
         async with httpx.AsyncClient(transport=transport, base_url="http://explorer.test") as client:
             for _ in range(2):
                 body = {"viewer_id": str(VIEWER), "dry_run": dry_run}
-                sizes.append(len((await client.post("/v1/scored-posts", json=body)).json()["scored_posts"]))
+                answer = await client.post("/v1/scored-posts", json=body, headers={"X-Admin-Token": "t"})
+                sizes.append(len(answer.json()["scored_posts"]))
                 await service.drain()
         return sizes
 
@@ -144,3 +146,11 @@ def test_dry_run_leaves_the_served_history_alone() -> None:
     assert asyncio.run(feed_sizes(dry_run=False)) == [full, 0]
     assert [len(items) for *_, items in served.entries] == [full, 0]
     service.close()
+
+
+def test_trace_and_dry_run_need_the_admin_token(explorer_app: FastAPI) -> None:
+    client = Client(explorer_app)
+    for flag in ("include_trace", "dry_run"):
+        response = client.post("/v1/scored-posts", json={"viewer_id": str(VIEWER), flag: True})
+        assert response.status_code == 401
+    assert client.post("/v1/scored-posts", json={"viewer_id": str(VIEWER)}).status_code == 200

@@ -48,7 +48,11 @@ def _next_offsets(batch: list[Record]) -> dict[tuple[str, int], int]:
 
 
 async def run_store_consumer(
-    consumer: Consumer, ingestor: StoreIngestor, stats: ConsumerStats, stop: asyncio.Event
+    consumer: Consumer,
+    ingestor: StoreIngestor,
+    stats: ConsumerStats,
+    stop: asyncio.Event,
+    observe: Callable[[pb.Event], None] | None = None,
 ) -> None:
     """Runs on the server's event loop (the stores are used there too); polls off the loop."""
     loop = asyncio.get_running_loop()
@@ -61,6 +65,8 @@ async def run_store_consumer(
             try:
                 await ingestor.apply(event)
                 stats.applied += 1
+                if observe is not None:
+                    observe(event)
             except Exception as exc:  # a bad event is counted and skipped, never fatal
                 stats.failed += 1
                 log.warning("store ingest failed", extra={"event": "failed", "error": repr(exc)})

@@ -39,9 +39,7 @@ class RetrievalServicer(pb_grpc.PhoenixRetrievalServiceServicer):  # type: ignor
     def __init__(self, service: RetrievalService) -> None:
         self.service = service
 
-    async def Retrieve(
-        self, request: pb.RetrieveRequest, context: grpc.aio.ServicerContext
-    ) -> pb.RetrieveResponse:
+    async def Retrieve(self, request: pb.RetrieveRequest, context: grpc.aio.ServicerContext) -> pb.RetrieveResponse:
         try:
             found = await self.service.retrieve(
                 user_id=request.user_id, sequence=history_from_wire(request.history), max_results=request.max_results
@@ -61,9 +59,7 @@ class PredictionServicer(pb_grpc.PhoenixPredictionServiceServicer):  # type: ign
     def __init__(self, service: RankingService) -> None:
         self.service = service
 
-    async def Predict(
-        self, request: pb.PredictRequest, context: grpc.aio.ServicerContext
-    ) -> pb.PredictResponse:
+    async def Predict(self, request: pb.PredictRequest, context: grpc.aio.ServicerContext) -> pb.PredictResponse:
         remaining = context.time_remaining()
         try:
             predictions = await self.service.predict(

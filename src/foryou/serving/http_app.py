@@ -77,9 +77,25 @@ def build_http_app(
     async def _unavailable(_: Request, exc: UnavailableError) -> JSONResponse:
         return JSONResponse({"code": "UNAVAILABLE", "error": str(exc)}, status_code=503)
 
+    def _check_admin(token: str | None, authorization: str | None) -> None:
+        if not admin_token:
+            raise HTTPException(403, "admin features disabled: no admin token configured")
+        given = token or (authorization[7:] if authorization and authorization.startswith("Bearer ") else "")
+        if not hmac.compare_digest(given.encode(), admin_token.encode()):
+            raise HTTPException(401, "admin token required")
+
     @app.post("/v1/scored-posts")
-    async def scored_posts(body: ScoredPostsBody) -> dict[str, Any]:
-        """The viewer's For You feed: up to `mixer.result_size` ranked posts."""
+    async def scored_posts(
+        body: ScoredPostsBody,
+        x_admin_token: str | None = Header(default=None),
+        authorization: str | None = Header(default=None),
+    ) -> dict[str, Any]:
+        """The viewer's For You feed: up to `mixer.result_size` ranked posts.
+
+        `include_trace` and `dry_run` are admin features (SPEC §3.1): they need the admin token, or
+        `debug.enabled`."""
+        if (body.include_trace or body.dry_run) and not params.get_bool("debug.enabled"):
+            _check_admin(x_admin_token, authorization)
         response = await service.get_scored_posts(request_from_json(body.model_dump()))
         terms = _terms_params(params, body.scoring_overrides) if body.include_score_terms else None
         return response_to_json(response, terms_params=terms)
@@ -99,13 +115,6 @@ def build_http_app(
             "available": search_users is not None,
             "users": [{"id": str(uid), "screen_name": name} for uid, name in found[:limit]],
         }
-
-    def _check_admin(token: str | None, authorization: str | None) -> None:
-        if not admin_token:
-            raise HTTPException(403, "explain API disabled: no admin token configured")
-        given = token or (authorization[7:] if authorization and authorization.startswith("Bearer ") else "")
-        if not hmac.compare_digest(given.encode(), admin_token.encode()):
-            raise HTTPException(401, "admin token required")
 
     @app.get("/v1/explain/{request_id}")
     async def explain(

@@ -40,6 +40,7 @@ from foryou.pipeline import TraceBuffer
 from foryou.serving.consumers import ConsumerStats, run_index_consumer, run_store_consumer
 from foryou.serving.grpc_mixer import GrpcHandle, build_grpc_server
 from foryou.serving.http_app import build_http_app
+from foryou.serving.user_directory import UserDirectory
 from foryou.stores import StoreIngestor, open_stores
 from foryou.thunder.node import NodeOptions, ThunderNode
 from foryou.transport import ALL_TOPICS, POSTS, SAFETY
@@ -95,6 +96,7 @@ class SingleProcess:
         self.clients = clients
         self.service = ForYouService(pipeline_factory(clients, params), params=params, clock=clock)
         self.store_stats, self.index_stats = ConsumerStats(), ConsumerStats()
+        self.users = UserDirectory()
         self._stop_threads = threading.Event()
         self._stop_tasks = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -122,7 +124,9 @@ class SingleProcess:
         ingestor = StoreIngestor(self.stores)
         self._tasks.append(
             asyncio.get_running_loop().create_task(
-                run_store_consumer(store_consumer, ingestor, self.store_stats, self._stop_tasks)
+                run_store_consumer(
+                    store_consumer, ingestor, self.store_stats, self._stop_tasks, observe=self.users.observe
+                )
             )
         )
         index_consumer = self.log.consumer("phoenix-index", [POSTS, SAFETY])
@@ -164,6 +168,8 @@ class SingleProcess:
             registry=self.registry,
             admin_token=o.admin_token,
             ready=lambda: self.ready,
+            search_users=self.users.search,
+            explorer=True,
         )
         config = uvicorn.Config(app, host=o.host, port=o.http_port, log_level="warning", lifespan="off")
         self._http = uvicorn.Server(config)
