@@ -9,13 +9,13 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-from thunder.helpers import NOW, Harness, post
 
 from foryou._proto.foryou.thunder.v1 import thunder_pb2, thunder_pb2_grpc
 from foryou.core.clock import FixedClock
 from foryou.thunder.in_network import InNetworkPosts, ServiceLimits
 from foryou.thunder.metrics import ThunderMetrics
 from foryou.thunder.service import SERVICE_NAME, ThunderServer, from_wire
+from thunder.helpers import NOW, Harness, post
 
 
 def _posts(limits: ServiceLimits, loader: object = None) -> InNetworkPosts:

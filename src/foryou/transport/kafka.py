@@ -140,11 +140,15 @@ class KafkaConsumer:
         return dict(self._positions)
 
     def lag(self) -> dict[TopicPartition, int]:
+        """High watermark minus position. The watermark comes from the latest fetch response where
+        there is one (no round trip; and tansu answers ListOffsets with the last batch's base offset
+        + 1, not the end), else from the broker."""
         out = {}
         for tp, pos in self._positions.items():
-            _, high = self._consumer.get_watermark_offsets(
-                confluent_kafka.TopicPartition(*tp), timeout=self._timeout_s, cached=False
-            )
+            ktp = confluent_kafka.TopicPartition(*tp)
+            _, high = self._consumer.get_watermark_offsets(ktp, cached=True)
+            if high < 0:
+                _, high = self._consumer.get_watermark_offsets(ktp, timeout=self._timeout_s, cached=False)
             out[tp] = max(high - pos, 0)
         return out
 
