@@ -172,14 +172,15 @@ class PostStore:
         self._append(tls[order], entries[order].astype(np.int32))
 
     def _author_slots(self, author_ids: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        """Author index of every row, registering new authors (one dict lookup per distinct author)."""
+        distinct, inverse = np.unique(author_ids, return_inverse=True)
         index = self.author_index
-        out = np.empty(author_ids.shape[0], dtype=np.int64)
-        for i, aid in enumerate(author_ids.tolist()):
+        out = np.empty(distinct.shape[0], dtype=np.int64)
+        for i, aid in enumerate(distinct.tolist()):
             ai = index.get(aid)
-            if ai is None:
-                ai = self._new_author(aid)
-            out[i] = ai
-        return out
+            out[i] = self._new_author(aid) if ai is None else ai
+        result: npt.NDArray[np.int64] = out[inverse.reshape(-1)]
+        return result
 
     def _new_author(self, author_id: int) -> int:
         if self.free_authors:
