@@ -100,8 +100,7 @@ def measure_queries(store: PostStore, corpus: Corpus, *, n_followees: int, queri
         exclude = store.col_u64("post_id")[seen].tolist()  # posts the viewer has already seen
         viewer = int(rng.integers(1, corpus.author_weight.shape[0]))
         started = time.perf_counter()
-        scan = reads.all_posts_slots(follow, exclude, viewer, now_s=NOW_S)
-        top = reads.select_recent(scan.slots, 1200)
+        top = reads.top_recent(follow, exclude, viewer, now_s=NOW_S, max_results=1200).slots
         elapsed = time.perf_counter() - started
         request = InNetworkRequest(user_id=viewer, following_user_ids=follow, exclude_tweet_ids=exclude)
         started = time.perf_counter()
