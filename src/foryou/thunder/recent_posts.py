@@ -19,7 +19,7 @@ from foryou.thunder.post_store import KINDS, LIVE, ORIGINAL, REPLY, RETWEET, SEC
 from foryou.thunder.timelines import group_cumsum, newest_first
 
 I64 = npt.NDArray[np.int64]
-FIRST_WINDOW = 8  # entries per timeline in the first pass of top_recent; most followees need no more
+FIRST_WINDOW = 4  # entries per timeline in top_recent's first pass: small windows measured fastest
 U64 = npt.NDArray[np.uint64]
 
 
