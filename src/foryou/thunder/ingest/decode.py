@@ -48,7 +48,7 @@ def decode_batch(records: Sequence[Record], *, min_video_duration_ms: int) -> De
             p = event.post_created
             pid, aid = p.post_id, p.author_id
             created_ms = p.created_at_ms or creation_ms(pid)
-            if not _valid(pid) or not _valid(aid) or created_ms < 0:
+            if not (0 < pid < _MAX_ID and 0 < aid < _MAX_ID) or created_ms < 0:
                 failures.append((record, "PostCreated without valid post_id, author_id or created_at_ms"))
             elif p.nullcast:
                 nullcast += 1
