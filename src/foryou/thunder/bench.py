@@ -26,6 +26,7 @@ from foryou.transport.topics import POSTS, key_for
 
 NOW_S = 1_790_000_000
 PARETO_ALPHA = 1.2  # author activity: a few very active accounts, a long tail posting once or twice
+MAX_AUTHOR_POSTS = 2500  # expected posts of the busiest author in the window
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ def synthetic_corpus(n_posts: int, n_authors: int, seed: int) -> Corpus:
     """Posts of the last 48 h: 70 % originals (8 % with video), 15 % replies, 12 % reposts, 3 % quotes."""
     rng = np.random.default_rng(seed)
     weight = rng.pareto(PARETO_ALPHA, n_authors) + 1.0
+    weight /= weight.sum()
+    # The busiest accounts stay under the per-timeline cap, so the store holds every generated post.
+    weight = np.minimum(weight, MAX_AUTHOR_POSTS / n_posts)
     weight /= weight.sum()
     author = np.searchsorted(np.cumsum(weight), rng.random(n_posts)).clip(0, n_authors - 1).astype(np.uint64) + 1
     created_ms = np.sort(rng.integers((NOW_S - 172_000) * 1000, NOW_S * 1000, n_posts))
