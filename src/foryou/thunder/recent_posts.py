@@ -154,7 +154,7 @@ class RecentPosts:
     def _prepare(
         self, authors: Sequence[int], exclude: Sequence[int], viewer: int, cutoff_s: int
     ) -> tuple[_ScanArgs, I64]:
-        """Author indexes in request order (a repeated followee is scanned once, decision Thunder-2)."""
+        """Author indexes in request order (a repeated followee is scanned once: docs/decisions.md)."""
         requested = np.fromiter(dict.fromkeys(authors), dtype=np.uint64)
         found = self.store.author_index.get_many(requested)
         ais = found[found >= 0].astype(np.int64)
