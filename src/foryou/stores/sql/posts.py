@@ -58,13 +58,15 @@ class SqlPostEntityStore:
         def apply(tx: SqlTx) -> InsertResult:
             if tx.query("SELECT 1 FROM post_tombstones WHERE post_id = ?", (row[0],)):
                 return InsertResult.DELETED
+            if tx.query("SELECT 1 FROM posts WHERE post_id = ?", (row[0],)):
+                return InsertResult.DUPLICATE
             if post.quoted_post_id and tx.query(
                 "SELECT 1 FROM post_tombstones WHERE post_id = ?", (enc(post.quoted_post_id),)
             ):
                 tx.execute("INSERT INTO post_tombstones VALUES (?, ?)", (row[0], creation_ms(post.post_id)))
                 return InsertResult.DELETED
-            sql = f"INSERT INTO posts ({_COLUMNS}) VALUES ({marks(13)}) ON CONFLICT DO NOTHING"
-            return InsertResult.STORED if tx.execute(sql, row) > 0 else InsertResult.DUPLICATE
+            tx.execute(f"INSERT INTO posts ({_COLUMNS}) VALUES ({marks(13)})", row)
+            return InsertResult.STORED
 
         return await self._engine.run(apply)
 
