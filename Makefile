@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml scripts/install_system_deps.sh
 	@touch $(STAMP)
 
 lint: venv
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests $(wildcard benchmarks)
+	$(VENV)/bin/ruff format --check src tests $(wildcard benchmarks)
 
 typecheck: venv
 	$(VENV)/bin/mypy

@@ -1,7 +1,65 @@
-"""`foryou bench`: Benchmarks; each prints one JSON object."""
+"""`foryou bench …`: benchmarks; each prints one JSON object (speed and memory goals are checked here)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
 
+from foryou.world.benchmark import BENCH_DAYS, BENCH_USERS, run_world_benchmark
+
 app = typer.Typer(help="Benchmarks; each prints one JSON object.", no_args_is_help=True)
+
+
+@app.command("pipeline")
+def bench_pipeline(
+    candidates: int = typer.Option(2000, min=1, help="candidates per request"),
+    requests: int = typer.Option(300, min=10, help="measured requests"),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="print JSON (the only format)"),
+) -> None:
+    """Framework overhead per request: 10 trivial components over CANDIDATES candidates."""
+    from foryou.pipeline.bench import run_bench
+
+    typer.echo(json.dumps(run_bench(candidates=candidates, requests=requests)))
+
+
+@app.command("retrieval")
+def bench_retrieval(
+    corpora: str = typer.Option("100000,1000000", help="comma-separated corpus sizes"),
+    queries: int = typer.Option(50, min=1),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="print JSON (the only format)"),
+) -> None:
+    """Top-1000 latency p50 and recall@100/@1000 against exact, for exact, IVF and HNSW."""
+    from foryou.index.bench import run_bench
+
+    sizes = tuple(int(part) for part in corpora.split(",") if part.strip())
+    typer.echo(json.dumps(run_bench(corpora=sizes, queries=queries)))
+
+
+@app.command("ranker")
+def ranker(
+    as_json: bool = typer.Option(True, "--json/--no-json", help="print one JSON object (the only output form)"),
+    repeats: int = typer.Option(30, min=3, help="timed runs of the cached path per candidate count"),
+    threads: int = typer.Option(2, min=1, help="torch intra-op threads (the target machine has 2 cores)"),
+    candidates: list[int] = typer.Option([32, 256, 1024], "--candidates", "-c", help="candidate counts C"),
+) -> None:
+    """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward."""
+    from foryou.phoenix.bench import run_ranker_bench
+
+    result = run_ranker_bench(counts=candidates, repeats=repeats, threads=threads)
+    typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))
+
+
+@app.command("world")
+def world(
+    users: int = typer.Option(BENCH_USERS, "--users", min=2),
+    days: int = typer.Option(BENCH_DAYS, "--days", min=1),
+    seed: int = typer.Option(0, "--seed", min=0),
+    out: Path | None = typer.Option(None, "--out", help="Keep the generated world here (default: a temp dir)."),
+    as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object (the only format)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+) -> None:
+    """Generate a 100 000-user world; print users, posts, engagements, seconds and peak RSS."""
+    result = run_world_benchmark(users=users, days=days, seed=seed, out=out, progress=progress)
+    typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=1))

@@ -45,3 +45,8 @@ class ComponentTimeoutError(SkippableError):
 
 class CorruptDataError(FatalError):
     """A file or snapshot on disk is truncated or malformed; the message names file and offset."""
+
+
+class RequestAbortedError(UnavailableError):
+    """A pipeline component decided the request cannot be served safely (e.g. the viewer's block
+    list is unreadable). Unlike every other component error, the executor lets it fail the request."""

@@ -1,0 +1,323 @@
+"""Training examples from the event stream (SPEC §5.8), written as Parquet shards.
+
+One pass reads the events into compact columns: every user action (engagements, plus the reply /
+repost / quote actions derived from the actor's posts), re-attributed from reposts to their originals
+as the UserActionStore does. Then, user by user in time order:
+
+- impressions are grouped into **slates** (same request id, else same 5-minute window from the
+  slate's first impression), at most `candidate_len` per slate;
+- a slate's **history** is the UAS (events/uas.py) of the user's actions strictly before the slate's
+  first impression, so no action at or after any of its impressions can leak in;
+- each candidate's **labels** are the bits of the user's actions on that post within
+  `label_window_ms` from its impression (dwell bit also from the impression's dwell_ms); its dwell
+  target is the impression's dwell in seconds;
+- **retrieval examples** pair the history with each impressed post whose labels include a
+  positive-action head.
+
+Rows are split by the slate time into train / validation / test at fixed fractions of the stream's
+time span. Ties in time are broken by stream order. No randomness is involved, so the output is a
+pure function of the input stream and the configuration.
+"""
+
+from __future__ import annotations
+
+import bisect
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from foryou._proto.foryou.events.v1 import events_pb2 as pb
+from foryou.core.actions import Action, EventAction
+from foryou.events.derive import raw_actions
+from foryou.events.uas import RawAction, UasAggregator, UasConfig, action_bits
+from foryou.params import Params
+
+SLATE_WINDOW_MS = 300_000
+SPLITS = ("train", "validation", "test")
+_IMPRESSION = int(EventAction.IMPRESSION)
+_DWELL_BIT = 1 << int(Action.DWELL)
+
+HISTORY_FIELDS = [
+    ("history_post_ids", pa.list_(pa.uint64())),
+    ("history_author_ids", pa.list_(pa.uint64())),
+    ("history_actions", pa.list_(pa.int32())),  # bit i = head i (SPEC §5.1)
+    ("history_surfaces", pa.list_(pa.int8())),
+]
+RANKING_SCHEMA = pa.schema(
+    [
+        ("user_id", pa.uint64()),
+        ("request_id", pa.string()),
+        ("time_ms", pa.int64()),
+        *HISTORY_FIELDS,
+        ("candidate_post_ids", pa.list_(pa.uint64())),  # originals (reposts re-attributed)
+        ("candidate_author_ids", pa.list_(pa.uint64())),
+        ("candidate_served_ids", pa.list_(pa.uint64())),  # the post actually impressed
+        ("candidate_surfaces", pa.list_(pa.int8())),
+        ("candidate_times_ms", pa.list_(pa.int64())),
+        ("labels", pa.list_(pa.int32())),  # bits over heads 0–17
+        ("dwell_s", pa.list_(pa.float32())),  # head 18 target
+    ]
+)
+RETRIEVAL_SCHEMA = pa.schema(
+    [
+        ("user_id", pa.uint64()),
+        ("time_ms", pa.int64()),
+        *HISTORY_FIELDS,
+        ("post_id", pa.uint64()),
+        ("author_id", pa.uint64()),
+        ("labels", pa.int32()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class ExampleConfig:
+    uas: UasConfig = field(default_factory=lambda: UasConfig(max_sequence_length=128))
+    candidate_len: int = 32
+    label_window_ms: int = 86_400_000
+    positive_bits: int = 1 << int(Action.FAVORITE)
+    split_fractions: tuple[float, float] = (0.8, 0.9)  # train < 0.8 ≤ validation < 0.9 ≤ test
+    shard_rows: int = 50_000
+
+    @classmethod
+    def from_params(cls, params: Params) -> ExampleConfig:
+        bits = 0
+        for head in params.get_str_list("train.retrieval.positive_actions"):
+            bits |= 1 << int(Action[head.upper()])
+        return cls(
+            uas=UasConfig(
+                window_ms=params.get_int("uas.window_ms"),
+                dwell_threshold_ms=params.get_int("uas.dwell_threshold_ms"),
+                max_sequence_length=params.get_int("phoenix.history_seq_len"),
+            ),
+            candidate_len=params.get_int("phoenix.candidate_seq_len"),
+            label_window_ms=1000 * params.get_int("train.label_window_s"),
+            positive_bits=bits,
+        )
+
+
+@dataclass
+class _Columns:
+    """Every user action of the stream, in stream order."""
+
+    user: array[int] = field(default_factory=lambda: array("q"))
+    post: array[int] = field(default_factory=lambda: array("q"))
+    author: array[int] = field(default_factory=lambda: array("q"))
+    served: array[int] = field(default_factory=lambda: array("q"))
+    action: array[int] = field(default_factory=lambda: array("b"))
+    surface: array[int] = field(default_factory=lambda: array("b"))
+    time: array[int] = field(default_factory=lambda: array("q"))
+    dwell: array[int] = field(default_factory=lambda: array("q"))
+    request: array[int] = field(default_factory=lambda: array("q"))  # index into requests, −1 none
+    requests: list[str] = field(default_factory=list)
+
+
+def collect(events: Iterable[pb.Event]) -> _Columns:
+    """Read the stream once into columns, re-attributing actions on reposts to the original."""
+    cols = _Columns()
+    originals: dict[int, tuple[int, int]] = {}
+    request_index: dict[str, int] = {}
+    for event in events:
+        kind = event.WhichOneof("payload")
+        if kind == "post_created" and event.post_created.repost_of_post_id:
+            p = event.post_created
+            originals[p.post_id] = originals.get(p.repost_of_post_id, (p.repost_of_post_id, p.repost_of_user_id))
+        if kind not in ("engagement", "post_created"):
+            continue
+        user, acts = raw_actions(event)
+        req = event.engagement.request_id if kind == "engagement" else ""
+        for raw in acts:
+            post, author = originals.get(raw.post_id, (raw.post_id, raw.author_id))
+            cols.user.append(user)
+            cols.post.append(post)
+            cols.author.append(author)
+            cols.served.append(raw.post_id)
+            cols.action.append(raw.action)
+            cols.surface.append(raw.product_surface)
+            cols.time.append(raw.time_ms)
+            cols.dwell.append(raw.dwell_ms)
+            if req:
+                cols.request.append(request_index.setdefault(req, len(request_index)))
+            else:
+                cols.request.append(-1)
+    cols.requests = list(request_index)
+    return cols
+
+
+class _ShardWriter:
+    def __init__(self, directory: Path, schema: pa.Schema, shard_rows: int) -> None:
+        self.directory, self.schema, self.shard_rows = directory, schema, shard_rows
+        directory.mkdir(parents=True, exist_ok=True)
+        self.rows: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
+        self.shards = dict.fromkeys(SPLITS, 0)
+        self.counts = dict.fromkeys(SPLITS, 0)
+
+    def add(self, split: str, row: dict[str, Any]) -> None:
+        self.rows[split].append(row)
+        if len(self.rows[split]) >= self.shard_rows:
+            self._flush(split)
+
+    def _flush(self, split: str) -> None:
+        rows = self.rows[split]
+        table = pa.Table.from_pylist(rows, schema=self.schema)
+        pq.write_table(table, self.directory / f"{split}-{self.shards[split]:05d}.parquet", compression="zstd")
+        self.shards[split] += 1
+        self.counts[split] += len(rows)
+        self.rows[split] = []
+
+    def close(self) -> dict[str, int]:
+        for split in SPLITS:
+            if self.rows[split] or self.shards[split] == 0:
+                self._flush(split)
+        return dict(self.counts)
+
+
+@dataclass
+class ExampleCounts:
+    ranking: dict[str, int]
+    retrieval: dict[str, int]
+    split_times_ms: tuple[int, int]
+
+
+def _history(agg: UasAggregator) -> dict[str, list[int]]:
+    acts = agg.actions()
+    return {
+        "history_post_ids": [a.post_id for a in acts],
+        "history_author_ids": [a.author_id for a in acts],
+        "history_actions": [a.bits for a in acts],
+        "history_surfaces": [a.product_surface for a in acts],
+    }
+
+
+def _slates(rows: list[int], c: dict[str, np.ndarray], cap: int) -> list[list[int]]:
+    """Impression rows (time-ordered) grouped by request id, else by 5-minute window; ≤ cap each."""
+    groups: dict[tuple[int, int], list[int]] = {}
+    window_start = -1
+    for r in rows:
+        req = int(c["request"][r])
+        if req >= 0:
+            key = (0, req)
+        else:
+            if window_start < 0 or c["time"][r] - window_start > SLATE_WINDOW_MS:
+                window_start = int(c["time"][r])
+            key = (1, window_start)
+        groups.setdefault(key, []).append(r)
+    out = [g[i : i + cap] for g in groups.values() for i in range(0, len(g), cap)]
+    out.sort(key=lambda g: (int(c["time"][g[0]]), g[0]))
+    return out
+
+
+def _user_examples(
+    rows: np.ndarray, c: dict[str, np.ndarray], cfg: ExampleConfig, uid: int, requests: list[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(ranking rows, retrieval rows) of one user; `rows` are the user's actions in time order."""
+    threshold = cfg.uas.dwell_threshold_ms
+    by_post: dict[int, tuple[list[int], list[int]]] = {}
+    for r in rows.tolist():
+        if c["action"][r] != _IMPRESSION:
+            raw = RawAction(0, 0, int(c["action"][r]), dwell_ms=int(c["dwell"][r]))
+            seen_times, seen_bits = by_post.setdefault(int(c["post"][r]), ([], []))
+            seen_times.append(int(c["time"][r]))
+            seen_bits.append(action_bits(raw, threshold))
+    impressions = [r for r in rows.tolist() if c["action"][r] == _IMPRESSION]
+    agg = UasAggregator(cfg.uas)
+    nxt, ranking, retrieval = 0, [], []
+    row_list = rows.tolist()
+    for slate in _slates(impressions, c, cfg.candidate_len):
+        start = int(c["time"][slate[0]])
+        while nxt < len(row_list) and c["time"][row_list[nxt]] < start:
+            r = row_list[nxt]
+            agg.add(
+                RawAction(
+                    int(c["post"][r]),
+                    int(c["author"][r]),
+                    int(c["action"][r]),
+                    int(c["surface"][r]),
+                    engaged_time_ms=int(c["time"][r]),
+                    dwell_ms=int(c["dwell"][r]),
+                )
+            )
+            nxt += 1
+        history = _history(agg)
+        labels, dwell_s = [], []
+        for r in slate:
+            t, post = int(c["time"][r]), int(c["post"][r])
+            bits = _DWELL_BIT if c["dwell"][r] >= threshold and c["dwell"][r] > 0 else 0
+            times, post_bits = by_post.get(post, ([], []))
+            lo = bisect.bisect_left(times, t)
+            hi = bisect.bisect_right(times, t + cfg.label_window_ms)
+            for b in post_bits[lo:hi]:
+                bits |= b
+            labels.append(bits)
+            dwell_s.append(float(c["dwell"][r]) / 1000.0)
+            if bits & cfg.positive_bits:
+                retrieval.append(
+                    {
+                        "user_id": uid,
+                        "time_ms": t,
+                        **history,
+                        "post_id": post,
+                        "author_id": int(c["author"][r]),
+                        "labels": bits,
+                    }
+                )
+        req = int(c["request"][slate[0]])
+        ranking.append(
+            {
+                "user_id": uid,
+                "request_id": requests[req] if req >= 0 else "",
+                "time_ms": start,
+                **history,
+                "candidate_post_ids": [int(c["post"][r]) for r in slate],
+                "candidate_author_ids": [int(c["author"][r]) for r in slate],
+                "candidate_served_ids": [int(c["served"][r]) for r in slate],
+                "candidate_surfaces": [int(c["surface"][r]) for r in slate],
+                "candidate_times_ms": [int(c["time"][r]) for r in slate],
+                "labels": labels,
+                "dwell_s": dwell_s,
+            }
+        )
+    return ranking, retrieval
+
+
+def build_examples(events: Iterable[pb.Event], out: str | Path, cfg: ExampleConfig | None = None) -> ExampleCounts:
+    """Write `out/ranking/<split>-NNNNN.parquet` and `out/retrieval/<split>-NNNNN.parquet`."""
+    cfg = cfg or ExampleConfig()
+    out = Path(out)
+    cols = collect(events)
+    c = {
+        name: np.frombuffer(getattr(cols, name), dtype=np.int64 if getattr(cols, name).typecode == "q" else np.int8)
+        for name in ("user", "post", "author", "served", "action", "surface", "time", "dwell", "request")
+    }
+    imp_times = c["time"][c["action"] == _IMPRESSION]
+    t0, t1 = (int(imp_times.min()), int(imp_times.max())) if len(imp_times) else (0, 0)
+    cut = (t0 + int((t1 - t0) * cfg.split_fractions[0]), t0 + int((t1 - t0) * cfg.split_fractions[1]))
+    ranking = _ShardWriter(out / "ranking", RANKING_SCHEMA, cfg.shard_rows)
+    retrieval = _ShardWriter(out / "retrieval", RETRIEVAL_SCHEMA, cfg.shard_rows)
+    order = np.lexsort((np.arange(len(c["user"])), c["time"], c["user"]))
+    users = c["user"][order]
+    bounds = np.flatnonzero(np.r_[True, users[1:] != users[:-1], True])
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        rank_rows, retr_rows = _user_examples(order[a:b], c, cfg, int(users[a]), cols.requests)
+        for row in rank_rows:
+            ranking.add(_split(row["time_ms"], cut), row)
+        for row in retr_rows:
+            retrieval.add(_split(row["time_ms"], cut), row)
+    return ExampleCounts(ranking=ranking.close(), retrieval=retrieval.close(), split_times_ms=cut)
+
+
+def _split(t: int, cut: tuple[int, int]) -> str:
+    return SPLITS[0] if t < cut[0] else SPLITS[1] if t < cut[1] else SPLITS[2]
+
+
+def label_matrix(bits: Iterable[int]) -> np.ndarray:
+    """[N, 18] 0/1 labels from label bitmasks."""
+    b = np.fromiter(bits, dtype=np.int64)
+    out: np.ndarray = (b[:, None] >> np.arange(18)[None, :]) & 1
+    return out

@@ -1,0 +1,28 @@
+"""CoreDataHydrationFilter (pre-scoring #2): drops candidates whose core data never arrived.
+
+Removed (`missing_core_data`) when author_id is unknown (0), or the text is blank after trimming and
+the post has no media. The media exception is ours: v1's media-only posts carried a link as text.
+"""
+
+from __future__ import annotations
+
+from foryou.home_mixer.candidate import PostCandidate
+from foryou.home_mixer.filters.partition import partition
+from foryou.home_mixer.query import ScoredPostsQuery
+from foryou.pipeline import Filter, FilterResult
+
+MISSING_CORE_DATA = "missing_core_data"
+
+
+def _reason(cand: PostCandidate) -> str | None:
+    if not cand.author_id:
+        return MISSING_CORE_DATA
+    has_media = cand.has_media or cand.video_duration_ms is not None
+    if not cand.tweet_text.strip() and not has_media:
+        return MISSING_CORE_DATA
+    return None
+
+
+class CoreDataHydrationFilter(Filter[ScoredPostsQuery, PostCandidate]):
+    def filter(self, query: ScoredPostsQuery, candidates: list[PostCandidate]) -> FilterResult[PostCandidate]:
+        return partition(candidates, _reason)

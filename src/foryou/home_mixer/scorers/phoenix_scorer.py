@@ -1,0 +1,81 @@
+"""PhoenixScorer: the 18 action probabilities and dwell time of every candidate from the ranker.
+
+Candidates are scored as their original post (reposts score like the post they repost). When the
+ranker is switched off, missing, slow, failing or answers nothing, the scorer records why in the
+request context instead of raising; the later scorers then give way to the recency fallback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+from foryou.core import ProductSurface
+from foryou.home_mixer.candidate import PostCandidate
+from foryou.home_mixer.clients.protocols import PredictionClient
+from foryou.home_mixer.query import ScoredPostsQuery
+from foryou.pipeline import RequestContext, Scorer
+
+
+class PhoenixScorer(Scorer[ScoredPostsQuery, PostCandidate]):
+    owned_fields = ("phoenix_scores", "prediction_request_id", "last_scored_at_ms")
+
+    def __init__(self, client: PredictionClient | None, *, enabled: bool, timeout_ms: int) -> None:
+        self.client, self.enabled = client, enabled
+        # Our own budget is a little tighter than the executor's, so a slow ranker is recorded as
+        # `ranker_timeout` here rather than cut off from outside without a reason.
+        self.timeout_ms = timeout_ms
+        self._budget_s = 0.9 * timeout_ms / 1000
+
+    async def score(
+        self, query: ScoredPostsQuery, candidates: list[PostCandidate], context: RequestContext
+    ) -> list[PostCandidate]:
+        reason = self._unusable(query)
+        if reason is not None:
+            context.mark_degraded(reason)
+            return candidates
+        assert self.client is not None and query.user_action_sequence is not None  # checked by _unusable
+        originals = list(dict.fromkeys((c.original_id, c.original_author) for c in candidates))
+        surface = ProductSurface.HOME_FOLLOWING if query.in_network_only else ProductSurface.HOME_FOR_YOU
+        try:
+            async with asyncio.timeout(min(self._budget_s, context.remaining_s())):
+                predictions = await self.client.predict(
+                    user_id=query.user_id,
+                    sequence=query.user_action_sequence,
+                    candidates=originals,
+                    surface=int(surface),
+                )
+        except TimeoutError:
+            context.mark_degraded("ranker_timeout")
+            return candidates
+        except Exception:
+            context.mark_degraded("ranker_error")
+            return candidates
+        by_original = {pair[0]: p for pair, p in zip(originals, predictions, strict=False) if p is not None}
+        if candidates and not by_original:
+            context.mark_degraded("ranker_empty")
+            return candidates
+        request_id = _prediction_request_id(context.request_id)
+        return [
+            PostCandidate(
+                c.tweet_id,
+                phoenix_scores=by_original.get(c.original_id),
+                prediction_request_id=request_id,
+                last_scored_at_ms=query.now_ms,
+            )
+            for c in candidates
+        ]
+
+    def _unusable(self, query: ScoredPostsQuery) -> str | None:
+        if not self.enabled:
+            return "ranker_disabled"
+        if self.client is None:
+            return "ranker_unavailable"
+        if query.user_action_sequence is None:
+            return "uas_unavailable"
+        return None
+
+
+def _prediction_request_id(request_id: str) -> int:
+    """One id per request, derived from the request id so traces stay reproducible."""
+    return int.from_bytes(hashlib.blake2b(request_id.encode(), digest_size=8).digest(), "big") >> 1

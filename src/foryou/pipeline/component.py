@@ -1,0 +1,31 @@
+"""What every pipeline component has: a stable `name` and `enable(query)`.
+
+Stage contracts subclass `Component` explicitly so they inherit these defaults; a component overrides
+`enable` to switch itself off per request and may set `timeout_ms` to override its stage default.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+Q = TypeVar("Q")
+C = TypeVar("C")
+
+
+class Component(Generic[Q]):
+    """Base of all stage kinds. `name` defaults to the class name; it labels logs, metrics and traces."""
+
+    timeout_ms: int | None = None
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def enable(self, query: Q) -> bool:
+        return True
+
+
+def copy_fields(target: Any, source: Any, fields: tuple[str, ...]) -> None:
+    """The `update` of hydrators and scorers: copy exactly the owned fields onto the target."""
+    for field in fields:
+        setattr(target, field, getattr(source, field))

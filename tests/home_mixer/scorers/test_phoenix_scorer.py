@@ -1,0 +1,50 @@
+"""PhoenixScorer: scores by original id and records every degraded reason of SPEC §3.9."""
+
+from __future__ import annotations
+
+from foryou.home_mixer.candidate import PostCandidate
+from foryou.home_mixer.scorers.phoenix_scorer import PhoenixScorer
+
+from ..helpers import context, query, run
+from ..memory import Ranker
+
+
+def test_scores_by_original_and_dedupes_the_request() -> None:
+    ranker = Ranker()
+    scorer = PhoenixScorer(ranker, enabled=True, timeout_ms=1000)
+    cands = [PostCandidate(5, author_id=1), PostCandidate(6, author_id=2, retweeted_tweet_id=5, retweeted_user_id=1)]
+    ctx = context()
+    out = run(scorer.score(query(), cands, ctx))
+    assert ranker.seen == [[(5, 1)]]
+    assert out[0].phoenix_scores == out[1].phoenix_scores == {"favorite": 0.005, "dwell_time": 1.0}
+    assert out[0].prediction_request_id == out[1].prediction_request_id
+    assert not ctx.degraded
+
+
+def test_degraded_reasons() -> None:
+    cands = [PostCandidate(5, author_id=1)]
+    cases = [
+        (PhoenixScorer(Ranker(), enabled=False, timeout_ms=1000), query(), "ranker_disabled"),
+        (PhoenixScorer(None, enabled=True, timeout_ms=1000), query(), "ranker_unavailable"),
+        (PhoenixScorer(Ranker(), enabled=True, timeout_ms=1000), query(user_action_sequence=None), "uas_unavailable"),
+        (PhoenixScorer(Ranker(fail=True), enabled=True, timeout_ms=1000), query(), "ranker_error"),
+        (PhoenixScorer(Ranker(empty=True), enabled=True, timeout_ms=1000), query(), "ranker_empty"),
+    ]
+    for scorer, q, reason in cases:
+        ctx = context()
+        out = run(scorer.score(q, cands, ctx))
+        assert ctx.degraded_reasons == [reason]
+        assert out[0].phoenix_scores is None
+
+
+def test_slow_ranker_is_recorded_as_timeout() -> None:
+    import asyncio
+
+    class Slow(Ranker):
+        async def predict(self, **kwargs: object) -> list[dict[str, float] | None]:  # type: ignore[override]
+            await asyncio.Event().wait()
+            return []
+
+    ctx = context()
+    run(PhoenixScorer(Slow(), enabled=True, timeout_ms=20).score(query(), [PostCandidate(1)], ctx))
+    assert ctx.degraded_reasons == ["ranker_timeout"]

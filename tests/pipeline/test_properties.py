@@ -1,0 +1,46 @@
+"""Hypothesis properties of the framework's general invariants."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from .fixtures import ByScore, KeepIf, ListSource, Q, ScoreBy, pipeline
+
+predicates = st.lists(st.tuples(st.integers(2, 5), st.integers(0, 4)), max_size=5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ids=st.lists(st.integers(0, 50), max_size=40), rules=predicates)
+def test_any_filter_sequence_partitions_the_input(ids: list[int], rules: list[tuple[int, int]]) -> None:
+    filters = [KeepIf(lambda c, m=m, r=r: c.id % m != r, f"F{i}") for i, (m, r) in enumerate(rules)]
+    result = asyncio.run(pipeline(sources=[ListSource(ids)], filters=filters).run(Q(), request_id="p"))
+    kept = [c.id for c in result.selected]
+    removed = [r.candidate.id for r in result.filtered]
+    assert Counter(kept) + Counter(removed) == Counter(ids)
+    # kept keeps the input order
+    positions = iter(range(len(ids)))
+    for cid in kept:
+        assert any(ids[i] == cid for i in positions)
+
+
+scores_st = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.floats(-10, 10))
+
+
+@settings(max_examples=60, deadline=None)
+@given(scores=st.lists(scores_st, max_size=40), k=st.one_of(st.none(), st.integers(0, 50)))
+def test_selector_output_is_sorted_stable_and_bounded(scores: list[float | None], k: int | None) -> None:
+    ids = list(range(len(scores)))
+    p = pipeline(sources=[ListSource(ids)], scorers=[ScoreBy(lambda c: scores[c.id])], selector=ByScore(k))
+    out = asyncio.run(p.run(Q(), request_id="p")).selected
+    assert len(out) == (len(ids) if k is None else min(k, len(ids)))
+
+    def key(s: float | None) -> tuple[int, float]:
+        return (1, 0.0) if s is None or not math.isfinite(s) else (0, -s)
+
+    keys = [(key(scores[c.id]), c.id) for c in out]
+    assert keys == sorted(keys)  # descending finite scores, non-finite last, ties by input order
