@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
+import pytest
 from events_strategy import POSTS, events, snapshot
 from hypothesis import HealthCheck, given, settings
 from store_support import StoresFactory
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
-from foryou.core import AuthorId, EventAction, PostId, UserId
+from foryou.core import AuthorId, EventAction, PostId, UnavailableError, UserId
 from foryou.stores import (
     SafetyLabel,
     SafetyLevel,
@@ -20,6 +22,7 @@ from foryou.stores import (
     event_key,
     ingest_events,
     memory_stores,
+    with_failures,
 )
 
 P1, P2, P3, P4 = (PostId(p) for p in POSTS[:4])
@@ -201,5 +204,36 @@ def test_every_backend_ends_in_the_memory_backends_state(make_stores: StoresFact
             assert await snapshot(candidate) == await snapshot(reference)
         finally:
             candidate.close()
+
+    asyncio.run(body())
+
+
+def test_small_batches_and_an_outage_mid_stream(make_stores: StoresFactory) -> None:
+    async def body() -> None:
+        follows = [
+            ev(
+                f"f{t}",
+                social_edge=pb.SocialEdgeChanged(source_user_id=1, target_user_id=t, edge=pb.FOLLOW, active=True),
+            )
+            for t in range(2, 9)
+        ]
+        stores = make_stores()
+        failing, switches = with_failures(stores)
+        ingestor = StoreIngestor(failing)
+
+        async def stream() -> AsyncIterator[pb.Event]:
+            for i, event in enumerate(follows):
+                if i == 5:
+                    switches["social_graph"].down()
+                yield event
+
+        with pytest.raises(UnavailableError):
+            await ingest_events(ingestor, stream(), batch_size=2)
+        # batches [f2 f3] and [f4 f5] were committed; [f6 f7] was rolled back
+        assert await stores.social_graph.following(UserId(1), 10) == [2, 3, 4, 5]
+        switches["social_graph"].up()
+        await ingest_events(ingestor, follows, batch_size=3)
+        assert await stores.social_graph.following(UserId(1), 10) == list(range(2, 9))
+        assert await stores.social_graph.followers_count(UserId(8)) == 1
 
     asyncio.run(body())

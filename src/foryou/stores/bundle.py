@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +60,10 @@ class Stores:
     async def purge_expired(self, now_ms: int) -> int:
         """Forget posts older than the retention of SPEC §6.1; call it periodically (e.g. hourly)."""
         return await self.posts.purge(now_ms - self.limits.post_retention_ms)
+
+    def batch(self) -> AbstractAsyncContextManager[None]:
+        """Group many writes into one transaction (SQL backends; a no-op in memory), for ingestion."""
+        return self.engine.batch() if self.engine is not None else contextlib.nullcontext()
 
     def close(self) -> None:
         if self.engine is not None:

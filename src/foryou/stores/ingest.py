@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass, field
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
@@ -203,12 +203,36 @@ _HANDLERS = {
 }
 
 
-async def ingest_events(ingestor: StoreIngestor, events: Iterable[pb.Event] | AsyncIterable[pb.Event]) -> IngestStats:
-    """Apply every event in order; a store outage (`UnavailableError`) stops the loop and propagates."""
-    if isinstance(events, AsyncIterable):
-        async for event in events:
-            await ingestor.apply(event)
-    else:
-        for event in events:
-            await ingestor.apply(event)
+async def ingest_events(
+    ingestor: StoreIngestor,
+    events: Iterable[pb.Event] | AsyncIterable[pb.Event],
+    *,
+    batch_size: int = 1000,
+) -> IngestStats:
+    """Apply every event in order, committing every `batch_size` events.
+
+    A store outage (`UnavailableError`) rolls back the current batch and propagates; everything
+    before it is committed, and replaying from the batch's first event is safe.
+    """
+    stream = events if isinstance(events, AsyncIterable) else _aiter(events)
+    batch: list[pb.Event] = []
+    async for event in stream:
+        batch.append(event)
+        if len(batch) >= batch_size:
+            await _apply_batch(ingestor, batch)
+            batch = []
+    await _apply_batch(ingestor, batch)
     return ingestor.stats
+
+
+async def _apply_batch(ingestor: StoreIngestor, batch: list[pb.Event]) -> None:
+    if not batch:
+        return
+    async with ingestor.stores.batch():
+        for event in batch:
+            await ingestor.apply(event)
+
+
+async def _aiter(events: Iterable[pb.Event]) -> AsyncIterator[pb.Event]:
+    for event in events:
+        yield event

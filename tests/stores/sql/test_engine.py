@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,28 @@ def test_sqlite_is_one_wal_file_per_directory_and_rolls_back(tmp_path: Path) -> 
         engine.close()
     with pytest.raises(UnavailableError, match="closed"):
         engine.run_sync(lambda tx: tx.query("SELECT 1"))
+
+
+def test_a_batch_commits_once_and_rolls_back_on_error(tmp_path: Path) -> None:
+    engine = SqliteEngine(tmp_path)
+    engine.create_schema(["CREATE TABLE t (x BIGINT PRIMARY KEY)"])
+
+    def insert(x: int) -> Callable[[SqlTx], int]:
+        return lambda tx: tx.execute("INSERT INTO t VALUES (?)", (x,))
+
+    async def body() -> None:
+        async with engine.batch():
+            await engine.run(insert(1))
+            with pytest.raises(UnavailableError):
+                await engine.run(insert(1))  # only this call's savepoint is undone
+            await engine.run(insert(2))
+        with pytest.raises(RuntimeError):
+            async with engine.batch():
+                await engine.run(insert(3))
+                raise RuntimeError("the ingest loop failed")
+        assert await engine.run(lambda tx: tx.query("SELECT x FROM t ORDER BY x")) == [(1,), (2,)]
+
+    try:
+        asyncio.run(body())
+    finally:
+        engine.close()

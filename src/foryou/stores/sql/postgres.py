@@ -69,5 +69,18 @@ class PostgresEngine(SqlEngine):
         except psycopg.Error as exc:
             raise UnavailableError(f"postgres store: {exc}") from exc
 
+    def _begin_batch(self) -> None:
+        # Inside an open transaction psycopg turns each `transaction()` block into a savepoint.
+        self._execute_plain("BEGIN")
+
+    def _end_batch(self, commit: bool) -> None:
+        self._execute_plain("COMMIT" if commit else "ROLLBACK")
+
+    def _execute_plain(self, statement: str) -> None:
+        try:
+            self._conn.execute(statement)
+        except psycopg.Error as exc:
+            raise UnavailableError(f"postgres store: {exc}") from exc
+
     def _close_connection(self) -> None:
         self._conn.close()
