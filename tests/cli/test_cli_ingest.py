@@ -13,6 +13,7 @@ from foryou.cli.main import app
 from foryou.core import UserId
 from foryou.events import SEGMENT_SUFFIX, write_events
 from foryou.stores import Stores, open_stores
+from foryou.transport import ENGAGEMENTS, GRAPH, POSTS, EmbeddedLog, key_for
 
 runner = CliRunner()
 POST = 2_013_582_276_817_846_272
@@ -78,3 +79,29 @@ def test_a_bad_store_location_is_reported(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", "--events", str(events), "--stores", "redis:x"])
     assert result.exit_code == 1
     assert "sqlite:DIR" in result.output
+
+
+def test_ingest_a_persisted_embedded_log(tmp_path: Path) -> None:
+    log = EmbeddedLog(tmp_path / "log")
+    producer = log.producer()
+    for event in _events():
+        topic = GRAPH if event.HasField("social_edge") else POSTS
+        producer.produce(topic, event.SerializeToString(), key=key_for(1))
+    producer.produce(ENGAGEMENTS, b"\xff\xff not an event")
+    producer.flush()
+    log.close()
+    url = f"sqlite:{tmp_path / 'stores'}"
+    result = runner.invoke(app, ["ingest", "--log", str(tmp_path / "log"), "--stores", url])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert (summary["events"], summary["undecodable"]) == (4, 1)
+    assert _state(url) == ([2], ["e"], [POST])
+    reopened = EmbeddedLog(tmp_path / "log")
+    assert sum(reopened.committed("foryou-stores").values()) == 5  # offsets were committed
+    reopened.close()
+
+
+def test_exactly_one_source_is_required(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["ingest", "--stores", "memory"]).exit_code == 2
+    both = runner.invoke(app, ["ingest", "--events", str(tmp_path), "--log", str(tmp_path)])
+    assert both.exit_code == 2
