@@ -95,9 +95,10 @@ class StoreIngestor:
         original = PostId(0)
         if post.is_repost:
             original, _ = await self._original(post.repost_of_post_id, AuthorId(post.repost_of_user_id))
-        if await self.stores.posts.insert(post) == InsertResult.DELETED:
+        result = await self.stores.posts.insert(post)
+        if result == InsertResult.DELETED:
             await self.stores.safety_labels.set_label(post.post_id, int(SafetyLabel.DELETED), applied=True)
-        if original:
+        if original and result == InsertResult.STORED:
             await self.stores.safety_labels.record_repost(post.post_id, original)
         key = event_key(event)
         actions = []
