@@ -25,7 +25,7 @@ from foryou.core.errors import UnavailableError
 T = TypeVar("T")
 Row = tuple[Any, ...]
 _INLINE: ContextVar[bool] = ContextVar("foryou_sql_inline", default=False)
-_CHUNK = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+_CHUNK = 5000  # ids per IN (...) list: below SQLite's 32 766 and PostgreSQL's 65 535 parameters
 
 
 def enc(value: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -39,10 +40,16 @@ def _row(p: PostCoreData) -> tuple[object, ...]:
     )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)
+def _media(text: str) -> tuple[Media, ...]:
+    """Media lists repeat (one video of a common length, one photo): decode each distinct one once."""
+    return tuple(Media(MediaKind(kind), duration) for kind, duration in json.loads(text))
+
+
 def _post(r: Row) -> PostCoreData:
     # Hot path (thousands of rows per request): ids decoded inline, fields passed by position.
     ids: list[Any] = [v + _WRAP if v < 0 else v for v in (r[0], r[1], r[4], r[5], r[6], r[7], r[8], r[9], r[10])]
-    media = tuple(Media(MediaKind(kind), duration) for kind, duration in json.loads(r[11])) if r[11] else ()
+    media = _media(r[11]) if r[11] else ()
     return PostCoreData(
         ids[0], ids[1], r[2], r[3], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8], media, bool(r[12])
     )
