@@ -65,18 +65,11 @@ def postgres_dsn() -> Iterator[str]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-BACKENDS = ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=BACKENDS)
-def make_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoresFactory]:
-    """A factory of fresh, empty store bundles of one backend; all are closed after the test."""
-    created: list[Stores] = []
-
+def _factory(kind: str, request: pytest.FixtureRequest, tmp_path: Path, created: list[Stores]) -> StoresFactory:
     def make(params: Params | None = None, limits: StoreLimits | None = None) -> Stores:
-        if request.param == "memory":
+        if kind == "memory":
             stores = memory_stores(params, limits)
-        elif request.param == "sqlite":
+        elif kind == "sqlite":
             stores = sql_stores(SqliteEngine(tmp_path / f"db{len(created)}"), params, limits)
         else:
             from foryou.stores.sql.postgres import PostgresEngine
@@ -86,6 +79,25 @@ def make_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stor
         created.append(stores)
         return stores
 
-    yield make
+    return make
+
+
+PG = pytest.param("postgres", marks=pytest.mark.postgres)
+
+
+@pytest.fixture(params=["memory", "sqlite", PG])
+def make_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoresFactory]:
+    """A factory of fresh, empty store bundles of one backend; all are closed after the test."""
+    created: list[Stores] = []
+    yield _factory(request.param, request, tmp_path, created)
+    for stores in created:
+        stores.close()
+
+
+@pytest.fixture(params=["sqlite", PG])
+def make_sql_stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoresFactory]:
+    """As `make_stores`, for the SQL backends only."""
+    created: list[Stores] = []
+    yield _factory(request.param, request, tmp_path, created)
     for stores in created:
         stores.close()

@@ -271,3 +271,19 @@ def test_served_history_is_bounded_per_viewer(make_stores: StoresFactory) -> Non
         assert await served.recent(UserId(BIG), 5000, 600, 100) == [41, BIG, 31, 21]
 
     run(body())
+
+
+def test_concurrent_calls_see_whole_writes(make_stores: StoresFactory) -> None:
+    async def body() -> None:
+        stores = make_stores()
+        graph = stores.social_graph
+
+        async def follow(source: int) -> None:
+            await graph.set_edge(UserId(source), UserId(1), EdgeKind.FOLLOW, active=True)
+            assert await graph.followers_count(UserId(1)) >= 1
+
+        await asyncio.gather(*(follow(s) for s in range(2, 42)), *(graph.user_features(UserId(1)) for _ in range(20)))
+        assert await graph.followers_count(UserId(1)) == 40
+        assert (await stores.users.users([UserId(1)]))[UserId(1)].followers_count == 40
+
+    run(body())

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +54,16 @@ class Stores:
     users: UserStore
     safety_labels: SafetyLabelStore
     served_history: ServedHistoryStore
+    limits: StoreLimits = field(default_factory=StoreLimits)
     engine: SqlEngine | None = field(default=None)
+
+    async def purge_expired(self, now_ms: int) -> int:
+        """Forget posts older than the retention of SPEC §6.1; call it periodically (e.g. hourly)."""
+        return await self.posts.purge(now_ms - self.limits.post_retention_ms)
+
+    def batch(self) -> AbstractAsyncContextManager[None]:
+        """Group many writes into one transaction (SQL backends; a no-op in memory), for ingestion."""
+        return self.engine.batch() if self.engine is not None else contextlib.nullcontext()
 
     def close(self) -> None:
         if self.engine is not None:
@@ -70,6 +81,7 @@ def memory_stores(params: Params | None = None, limits: StoreLimits | None = Non
         users=MemoryUserStore(graph),
         safety_labels=MemorySafetyLabelStore(VisibilityRules.from_params(params), limits),
         served_history=MemoryServedHistoryStore(limits),
+        limits=limits,
     )
 
 
@@ -85,6 +97,7 @@ def sql_stores(engine: SqlEngine, params: Params | None = None, limits: StoreLim
         users=SqlUserStore(engine),
         safety_labels=SqlSafetyLabelStore(engine, VisibilityRules.from_params(params)),
         served_history=SqlServedHistoryStore(engine, limits),
+        limits=limits,
         engine=engine,
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass, field
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
@@ -22,6 +22,7 @@ from foryou.core.errors import InvalidInputError
 from foryou.core.ids import AuthorId, PostId, UserId
 from foryou.stores.bundle import Stores
 from foryou.stores.models import EdgeKind, InsertResult, Media, MediaKind, PostCoreData, SafetyLabel, UserAction
+from foryou.stores.normalize import clean_text
 
 
 @dataclass
@@ -40,7 +41,7 @@ class IngestStats:
 def event_key(event: pb.Event) -> str:
     """The event id, or for an event without one a digest of its bytes (so replays still dedupe)."""
     if event.event_id:
-        return event.event_id
+        return clean_text(event.event_id)
     return "sha1:" + hashlib.sha1(event.SerializeToString(deterministic=True)).hexdigest()
 
 
@@ -51,7 +52,8 @@ def _core_data(p: pb.PostCreated) -> PostCoreData:
         media.append(Media(kind, m.duration_ms))
     return PostCoreData(
         post_id=PostId(p.post_id), author_id=AuthorId(p.author_id), created_at_ms=p.created_at_ms,
-        text=p.text, conversation_id=PostId(p.conversation_id), in_reply_to_post_id=PostId(p.in_reply_to_post_id),
+        text=clean_text(p.text), conversation_id=PostId(p.conversation_id),
+        in_reply_to_post_id=PostId(p.in_reply_to_post_id),
         in_reply_to_user_id=UserId(p.in_reply_to_user_id), repost_of_post_id=PostId(p.repost_of_post_id),
         repost_of_user_id=UserId(p.repost_of_user_id), quoted_post_id=PostId(p.quoted_post_id),
         quoted_user_id=UserId(p.quoted_user_id), media=tuple(media), subscriber_only=p.subscriber_only,
@@ -93,9 +95,10 @@ class StoreIngestor:
         original = PostId(0)
         if post.is_repost:
             original, _ = await self._original(post.repost_of_post_id, AuthorId(post.repost_of_user_id))
-        if await self.stores.posts.insert(post) == InsertResult.DELETED:
+        result = await self.stores.posts.insert(post)
+        if result == InsertResult.DELETED:
             await self.stores.safety_labels.set_label(post.post_id, int(SafetyLabel.DELETED), applied=True)
-        if original:
+        if original and result == InsertResult.STORED:
             await self.stores.safety_labels.record_repost(post.post_id, original)
         key = event_key(event)
         actions = []
@@ -126,7 +129,7 @@ class StoreIngestor:
             event_id=event_key(event), user_id=UserId(e.user_id), post_id=post_id, author_id=author_id,
             action=e.action, product_surface=e.product_surface, impression_time_ms=e.impression_time_ms,
             engaged_time_ms=e.engaged_time_ms, dwell_ms=e.dwell_ms, event_time_ms=event.event_time_ms,
-            request_id=e.request_id,
+            request_id=clean_text(e.request_id),
         )  # fmt: skip
         await self.stores.user_actions.add([action])
 
@@ -157,7 +160,7 @@ class StoreIngestor:
         _require(u.user_id, "user_profile needs user_id")
         await self.stores.users.set_profile(
             UserId(u.user_id),
-            screen_name=u.screen_name,
+            screen_name=clean_text(u.screen_name),
             created_at_ms=u.created_at_ms,
             subscription_level=u.subscription_level,
         )
@@ -168,7 +171,7 @@ class StoreIngestor:
         items = sorted(s.items, key=lambda it: it.position)
         pairs = [(PostId(it.post_id), PostId(it.original_post_id or it.post_id)) for it in items]
         await self.stores.served_history.append(
-            UserId(s.viewer_id), s.request_id or event_key(event), s.served_at_ms, pairs
+            UserId(s.viewer_id), clean_text(s.request_id) or event_key(event), s.served_at_ms, pairs
         )
 
 
@@ -201,12 +204,36 @@ _HANDLERS = {
 }
 
 
-async def ingest_events(ingestor: StoreIngestor, events: Iterable[pb.Event] | AsyncIterable[pb.Event]) -> IngestStats:
-    """Apply every event in order; a store outage (`UnavailableError`) stops the loop and propagates."""
-    if isinstance(events, AsyncIterable):
-        async for event in events:
-            await ingestor.apply(event)
-    else:
-        for event in events:
-            await ingestor.apply(event)
+async def ingest_events(
+    ingestor: StoreIngestor,
+    events: Iterable[pb.Event] | AsyncIterable[pb.Event],
+    *,
+    batch_size: int = 1000,
+) -> IngestStats:
+    """Apply every event in order, committing every `batch_size` events.
+
+    A store outage (`UnavailableError`) rolls back the current batch and propagates; everything
+    before it is committed, and replaying from the batch's first event is safe.
+    """
+    stream = events if isinstance(events, AsyncIterable) else _aiter(events)
+    batch: list[pb.Event] = []
+    async for event in stream:
+        batch.append(event)
+        if len(batch) >= batch_size:
+            await _apply_batch(ingestor, batch)
+            batch = []
+    await _apply_batch(ingestor, batch)
     return ingestor.stats
+
+
+async def _apply_batch(ingestor: StoreIngestor, batch: list[pb.Event]) -> None:
+    if not batch:
+        return
+    async with ingestor.stores.batch():
+        for event in batch:
+            await ingestor.apply(event)
+
+
+async def _aiter(events: Iterable[pb.Event]) -> AsyncIterator[pb.Event]:
+    for event in events:
+        yield event

@@ -70,9 +70,12 @@ class VisibilityAction(IntEnum):
     DROP = 2
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UserAction:
     """One raw action of a user, as stored; aggregation into the UAS happens in the query hydrator.
+
+    Read-only by convention, not frozen: reads build up to 10 000 of these per call, and a frozen
+    dataclass takes about ten times longer to construct (the same holds for `PostCoreData`).
 
     `action` is the event action value (SPEC §5.1: head index + 1, 19 = impression), kept raw so that
     the hydrator, not the store, drops unknown types. `post_id` / `author_id` are already re-attributed
@@ -119,9 +122,9 @@ class Media:
     duration_ms: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PostCoreData:
-    """Core data of one post (SPEC §3.6, §4.8). Absent references are 0."""
+    """Core data of one post (SPEC §3.6, §4.8). Absent references are 0. Read-only by convention."""
 
     post_id: PostId
     author_id: AuthorId

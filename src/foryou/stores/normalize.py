@@ -14,10 +14,15 @@ def normalize_keywords(keywords: Sequence[str], cap: int) -> tuple[str, ...]:
     seen: set[str] = set()
     kept: list[str] = []
     for raw in keywords:
-        word = raw.strip()
+        word = clean_text(raw.strip())
         if word and word not in seen:
             seen.add(word)
             kept.append(word)
             if len(kept) == cap:
                 break
     return tuple(kept)
+
+
+def clean_text(text: str) -> str:
+    """Text as every backend can store it: NUL (which PostgreSQL text refuses) becomes U+FFFD."""
+    return text.replace("\x00", "\ufffd")

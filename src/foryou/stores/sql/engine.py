@@ -13,16 +13,19 @@ complement (`enc` / `dec`): small ids read the same in a SQL shell, and ordering
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 
 from foryou.core.errors import UnavailableError
 
 T = TypeVar("T")
 Row = tuple[Any, ...]
-_CHUNK = 500  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
+_INLINE: ContextVar[bool] = ContextVar("foryou_sql_inline", default=False)
+_CHUNK = 5000  # ids per IN (...) list: below SQLite's 32 766 and PostgreSQL's 65 535 parameters
 
 
 def enc(value: int) -> int:
@@ -66,9 +69,12 @@ class SqlEngine(ABC):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._closed = False
+        self._batch_depth = 0
 
     async def run(self, fn: Callable[[SqlTx], T]) -> T:
-        """Run `fn` in one transaction in a worker thread."""
+        """Run `fn` in one transaction in a worker thread (inline inside this task's `batch()`)."""
+        if _INLINE.get():
+            return self._run_locked(fn)
         return await asyncio.to_thread(self._run_locked, fn)
 
     def run_sync(self, fn: Callable[[SqlTx], T]) -> T:
@@ -80,6 +86,39 @@ class SqlEngine(ABC):
             if self._closed:
                 raise UnavailableError(f"{self.name} store is closed")
             return self._transaction(fn)
+
+    @contextlib.asynccontextmanager
+    async def batch(self) -> AsyncIterator[None]:
+        """Group the calls made inside into one transaction, each call a savepoint of it.
+
+        For ingestion: one commit per batch instead of one per call, and the calls of the task that
+        opened the batch run inline (a savepoint write costs ~10 µs, a thread hop ~100 µs); other
+        tasks, such as requests, still run theirs in worker threads. Committed if the block ends
+        normally, rolled back if it raises (replaying the batch's events is safe).
+        """
+        await asyncio.to_thread(self._set_batch, True, True)
+        inline = _INLINE.set(True)
+        ok = False
+        try:
+            yield
+            ok = True
+        finally:
+            _INLINE.reset(inline)
+            await asyncio.to_thread(self._set_batch, False, ok)
+
+    def _set_batch(self, begin: bool, commit: bool) -> None:
+        with self._lock:
+            if self._closed:
+                raise UnavailableError(f"{self.name} store is closed")
+            self._batch_depth += 1 if begin else -1
+            if begin and self._batch_depth == 1:
+                self._begin_batch()
+            elif not begin and self._batch_depth == 0:
+                self._end_batch(commit)
+
+    @property
+    def in_batch(self) -> bool:
+        return self._batch_depth > 0
 
     def close(self) -> None:
         """Close the connection; every later call raises `UnavailableError`."""
@@ -101,6 +140,12 @@ class SqlEngine(ABC):
 
     @abstractmethod
     def _transaction(self, fn: Callable[[SqlTx], T]) -> T: ...
+
+    @abstractmethod
+    def _begin_batch(self) -> None: ...
+
+    @abstractmethod
+    def _end_batch(self, commit: bool) -> None: ...
 
     @abstractmethod
     def _close_connection(self) -> None: ...

@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from foryou.core.errors import ConfigError, UnavailableError
+from foryou.core.errors import ConfigError, InvalidInputError, UnavailableError
+from foryou.stores.normalize import clean_text
 from foryou.stores.sql.engine import Row, SqlEngine, SqlTx
 
 try:
@@ -22,19 +23,23 @@ def _adapt(sql: str) -> str:
     return sql.replace("?", "%s").replace("{text}", 'TEXT COLLATE "C"')
 
 
+def _params(params: Sequence[Any]) -> list[Any]:
+    return [clean_text(p) if isinstance(p, str) else p for p in params]
+
+
 class _PgTx:
     def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
         self._cursor = cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        self._cursor.execute(_adapt(sql), params)
+        self._cursor.execute(_adapt(sql), _params(params))
         return int(self._cursor.rowcount)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        self._cursor.executemany(_adapt(sql), rows)
+        self._cursor.executemany(_adapt(sql), [_params(r) for r in rows])
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        self._cursor.execute(_adapt(sql), params)
+        self._cursor.execute(_adapt(sql), _params(params))
         return list(self._cursor.fetchall())
 
 
@@ -59,6 +64,21 @@ class PostgresEngine(SqlEngine):
         try:
             with self._conn.transaction(), self._conn.cursor() as cursor:
                 return fn(_PgTx(cursor))
+        except psycopg.DataError as exc:
+            raise InvalidInputError(f"postgres store refused a value: {exc}") from exc
+        except psycopg.Error as exc:
+            raise UnavailableError(f"postgres store: {exc}") from exc
+
+    def _begin_batch(self) -> None:
+        # Inside an open transaction psycopg turns each `transaction()` block into a savepoint.
+        self._execute_plain("BEGIN")
+
+    def _end_batch(self, commit: bool) -> None:
+        self._execute_plain("COMMIT" if commit else "ROLLBACK")
+
+    def _execute_plain(self, statement: str) -> None:
+        try:
+            self._conn.execute(statement)
         except psycopg.Error as exc:
             raise UnavailableError(f"postgres store: {exc}") from exc
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
+from typing import Any
 
-from foryou.core.ids import AuthorId, PostId, UserId
+from foryou.core.ids import AuthorId, PostId
 from foryou.core.snowflake import creation_ms
 from foryou.stores.models import InsertResult, Media, MediaKind, PostCoreData
 from foryou.stores.sql.engine import Row, SqlEngine, SqlTx, chunks, dec, enc, marks
@@ -22,6 +24,7 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS post_tombstones (post_id BIGINT PRIMARY KEY, created_at_ms BIGINT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS post_tombstones_by_age ON post_tombstones (created_at_ms)",
 )
+_WRAP = 1 << 64
 _COLUMNS = (
     "post_id, author_id, created_at_ms, text, conversation_id, in_reply_to_post_id, in_reply_to_user_id, "
     "repost_of_post_id, repost_of_user_id, quoted_post_id, quoted_user_id, media, subscriber_only"
@@ -29,7 +32,7 @@ _COLUMNS = (
 
 
 def _row(p: PostCoreData) -> tuple[object, ...]:
-    media = json.dumps([[int(m.kind), m.duration_ms] for m in p.media])
+    media = json.dumps([[int(m.kind), m.duration_ms] for m in p.media]) if p.media else ""
     return (
         enc(p.post_id), enc(p.author_id), p.created_at_ms, p.text, enc(p.conversation_id),
         enc(p.in_reply_to_post_id), enc(p.in_reply_to_user_id), enc(p.repost_of_post_id),
@@ -37,15 +40,19 @@ def _row(p: PostCoreData) -> tuple[object, ...]:
     )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)
+def _media(text: str) -> tuple[Media, ...]:
+    """Media lists repeat (one video of a common length, one photo): decode each distinct one once."""
+    return tuple(Media(MediaKind(kind), duration) for kind, duration in json.loads(text))
+
+
 def _post(r: Row) -> PostCoreData:
-    media = tuple(Media(MediaKind(kind), duration) for kind, duration in json.loads(r[11]))
+    # Hot path (thousands of rows per request): ids decoded inline, fields passed by position.
+    ids: list[Any] = [v + _WRAP if v < 0 else v for v in (r[0], r[1], r[4], r[5], r[6], r[7], r[8], r[9], r[10])]
+    media = _media(r[11]) if r[11] else ()
     return PostCoreData(
-        post_id=PostId(dec(r[0])), author_id=AuthorId(dec(r[1])), created_at_ms=r[2], text=r[3],
-        conversation_id=PostId(dec(r[4])), in_reply_to_post_id=PostId(dec(r[5])),
-        in_reply_to_user_id=UserId(dec(r[6])), repost_of_post_id=PostId(dec(r[7])),
-        repost_of_user_id=UserId(dec(r[8])), quoted_post_id=PostId(dec(r[9])),
-        quoted_user_id=UserId(dec(r[10])), media=media, subscriber_only=bool(r[12]),
-    )  # fmt: skip
+        ids[0], ids[1], r[2], r[3], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8], media, bool(r[12])
+    )
 
 
 class SqlPostEntityStore:
@@ -58,13 +65,15 @@ class SqlPostEntityStore:
         def apply(tx: SqlTx) -> InsertResult:
             if tx.query("SELECT 1 FROM post_tombstones WHERE post_id = ?", (row[0],)):
                 return InsertResult.DELETED
+            if tx.query("SELECT 1 FROM posts WHERE post_id = ?", (row[0],)):
+                return InsertResult.DUPLICATE
             if post.quoted_post_id and tx.query(
                 "SELECT 1 FROM post_tombstones WHERE post_id = ?", (enc(post.quoted_post_id),)
             ):
                 tx.execute("INSERT INTO post_tombstones VALUES (?, ?)", (row[0], creation_ms(post.post_id)))
                 return InsertResult.DELETED
-            sql = f"INSERT INTO posts ({_COLUMNS}) VALUES ({marks(13)}) ON CONFLICT DO NOTHING"
-            return InsertResult.STORED if tx.execute(sql, row) > 0 else InsertResult.DUPLICATE
+            tx.execute(f"INSERT INTO posts ({_COLUMNS}) VALUES ({marks(13)})", row)
+            return InsertResult.STORED
 
         return await self._engine.run(apply)
 

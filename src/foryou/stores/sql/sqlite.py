@@ -49,20 +49,38 @@ class SqliteEngine(SqlEngine):
         self._conn.execute("PRAGMA busy_timeout=5000")
 
     def _transaction(self, fn: Callable[[SqlTx], T]) -> T:
+        # Inside a batch every call is a savepoint of the batch's transaction.
+        begin, commit, rollback = (
+            ("SAVEPOINT op", "RELEASE op", "ROLLBACK TO op") if self.in_batch else ("BEGIN", "COMMIT", "ROLLBACK")
+        )
         cursor = self._conn.cursor()
         try:
-            cursor.execute("BEGIN")
+            cursor.execute(begin)
             try:
                 result = fn(_SqliteTx(cursor))
             except BaseException:
-                cursor.execute("ROLLBACK")
+                cursor.execute(rollback)
+                if self.in_batch:
+                    cursor.execute(commit)
                 raise
-            cursor.execute("COMMIT")
+            cursor.execute(commit)
             return result
         except sqlite3.Error as exc:
             raise UnavailableError(f"sqlite store {self.path}: {exc}") from exc
         finally:
             cursor.close()
+
+    def _begin_batch(self) -> None:
+        self._execute_plain("BEGIN")
+
+    def _end_batch(self, commit: bool) -> None:
+        self._execute_plain("COMMIT" if commit else "ROLLBACK")
+
+    def _execute_plain(self, statement: str) -> None:
+        try:
+            self._conn.execute(statement)
+        except sqlite3.Error as exc:
+            raise UnavailableError(f"sqlite store {self.path}: {exc}") from exc
 
     def _close_connection(self) -> None:
         self._conn.close()

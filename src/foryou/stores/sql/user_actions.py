@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
-from foryou.core.ids import AuthorId, PostId, UserId
+from foryou.core.ids import UserId
 from foryou.stores.limits import StoreLimits
 from foryou.stores.models import UserAction
-from foryou.stores.sql.engine import Row, SqlEngine, SqlTx, dec, enc
+from foryou.stores.sql.engine import Row, SqlEngine, SqlTx, enc
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS user_actions (
@@ -20,6 +21,7 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS user_actions_by_time ON user_actions (user_id, time_ms, event_id)",
     "CREATE TABLE IF NOT EXISTS user_action_counts (user_id BIGINT PRIMARY KEY, n BIGINT NOT NULL)",
 )
+_WRAP = 1 << 64
 _COLUMNS = (
     "event_id, user_id, post_id, author_id, action, product_surface, impression_time_ms, "
     "engaged_time_ms, dwell_ms, event_time_ms, request_id"
@@ -34,11 +36,9 @@ def _row(a: UserAction) -> tuple[object, ...]:
 
 
 def _action(r: Row) -> UserAction:
-    return UserAction(
-        event_id=r[0], user_id=UserId(dec(r[1])), post_id=PostId(dec(r[2])), author_id=AuthorId(dec(r[3])),
-        action=r[4], product_surface=r[5], impression_time_ms=r[6], engaged_time_ms=r[7],
-        dwell_ms=r[8], event_time_ms=r[9], request_id=r[10],
-    )  # fmt: skip
+    # Hot path (up to 10 000 rows per read): ids decoded inline, fields passed by position.
+    ids: list[Any] = [v + _WRAP if v < 0 else v for v in (r[1], r[2], r[3])]
+    return UserAction(r[0], *ids, *r[4:])
 
 
 class SqlUserActionStore:
