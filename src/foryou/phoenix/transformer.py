@@ -42,6 +42,15 @@ def apply_rope(x: torch.Tensor, rope: Rope) -> torch.Tensor:
 
 
 @dataclass(frozen=True)
+class CandidateMask:
+    """Key masks of a candidate chunk, built once and shared by every layer and head."""
+
+    prefix_blocked: torch.Tensor | None  # [B, 1, 1, O] padded prefix keys; None when none is padded
+    self_blocked: torch.Tensor  # [B, 1, c, 1] a padded candidate's own key
+    shared_position: bool  # every candidate at one RoPE position
+
+
+@dataclass(frozen=True)
 class LayerCache:
     k: torch.Tensor  # [B, Hkv, O, dk], RoPE applied
     v: torch.Tensor  # [B, Hkv, O, dk]
@@ -50,6 +59,12 @@ class LayerCache:
 def _split3(qkv: torch.Tensor, c: TransformerConfig) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     nq, nkv = c.num_q_heads * c.key_size, c.num_kv_heads * c.key_size
     return qkv[..., :nq], qkv[..., nq : nq + nkv], qkv[..., nq + nkv :]
+
+
+def _rotate_rows(w: torch.Tensor, rope: Rope, key_size: int) -> torch.Tensor:
+    """RoPE of one position applied to each head's dk output rows of a weight [H·dk, D]."""
+    heads = w.view(-1, key_size, w.shape[1]).transpose(1, 2)  # [H, D, dk]
+    return apply_rope(heads, rope).transpose(1, 2).reshape(w.shape)
 
 
 class Attention(nn.Module):
@@ -61,10 +76,17 @@ class Attention(nn.Module):
         self.v = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
         self.o = Linear(cfg.num_q_heads * cfg.key_size, cfg.emb_size)
 
-    def _qkv(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk]."""
+    def _qkv(self, x: torch.Tensor, rotate: Rope | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk], one matmul.
+
+        With `rotate` (a single position), RoPE is folded into the q and k weights: R·(W x) = (R·W) x.
+        """
         c = self.cfg
-        w = torch.cat([self.q.weight, self.k.weight, self.v.weight]).to(x.dtype)  # [(Hq+2Hkv)·dk, D]
+        wq: torch.Tensor = self.q.weight
+        wk: torch.Tensor = self.k.weight
+        if rotate is not None:
+            wq, wk = _rotate_rows(wq, rotate, c.key_size), _rotate_rows(wk, rotate, c.key_size)
+        w = torch.cat([wq, wk, self.v.weight]).to(x.dtype)  # [(Hq+2Hkv)·dk, D]
         q, k, v = _split3(F.linear(x, w), c)
         lead = x.shape[:-1]
         return (
@@ -81,9 +103,13 @@ class Attention(nn.Module):
         return q, k, v.transpose(1, 2)
 
     def _cap(self, z: torch.Tensor) -> torch.Tensor:
-        """Scale and soft-cap raw float32 logits."""
+        """Scale and soft-cap raw float32 logits: cap·tanh(m·z / cap), computed as 2·cap·σ(2·m·z / cap) − cap.
+
+        The identity tanh(u) = 2σ(2u) − 1 is exact; PyTorch's vectorised CPU sigmoid is ~6× faster than its
+        tanh, and the difference (a few float32 ulps of z) is far below the parity tolerance.
+        """
         cap = self.cfg.attn_logit_softcap
-        return cap * torch.tanh(z * self.cfg.attn_output_multiplier / cap)
+        return torch.sigmoid(z * (2.0 * self.cfg.attn_output_multiplier / cap)) * (2.0 * cap) - cap
 
     def _merge(self, o: torch.Tensor) -> torch.Tensor:
         """[B, Hkv, G, T, dk] -> heads concatenated in order [B, T, Hq·dk] -> [B, T, D]."""
@@ -103,25 +129,36 @@ class Attention(nn.Module):
         o = torch.matmul(p.view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
         return self._merge(o), LayerCache(k=k, v=v)
 
-    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, blocked: torch.Tensor) -> torch.Tensor:
+    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, mask: CandidateMask) -> torch.Tensor:
         """x [B, c, D] candidates; keys = cached prefix [B, Hkv, O, dk] + each candidate's own key.
 
-        `blocked` [B, 1, 1, c, O+1] marks invalid keys (padded prefix slots, a padded candidate's own key).
-        A candidate's q and own k sit at the same position, and RoPE is a rotation, so the self logit
-        needs no RoPE at all: (R q)·(R k) = q·k.
+        The softmax over [prefix keys, own key] is written out so that no [c, O+1] tensor is ever
+        concatenated or sliced. A candidate's q and own k share a position and RoPE is a rotation, so the
+        self logit needs no RoPE: (R q)·(R k) = q·k. With shared positions RoPE is folded into the weights.
         """
         b, c, _ = x.shape
-        q, k, v = self._qkv(x)  # q [B, c, Hkv, G, dk]; k, v [B, c, Hkv, dk]
+        if mask.shared_position:
+            q_rot, k, v = self._qkv(x, rope)  # q, k both rotated by the one shared position
+            q = q_rot
+        else:
+            q, k, v = self._qkv(x)
+            q_rot = apply_rope(q.transpose(1, 3), rope).transpose(1, 3)  # rope over [.., c, dk]
         hkv, g, dk = q.shape[2], q.shape[3], q.shape[4]
-        o_len = cache.k.shape[2]
+        rows = (b, hkv, g * c)  # query rows ordered (kv head, group, candidate)
+        q_rows = q_rot.permute(0, 2, 3, 1, 4).reshape(*rows, dk).float()  # [B, Hkv, G·c, dk]
+        z_prefix = self._cap(torch.matmul(q_rows, cache.k.float().transpose(-1, -2)))  # [B, Hkv, G·c, O]
         z_self = (q.float() * k.float().unsqueeze(3)).sum(dim=-1)  # [B, c, Hkv, G]
-        q_rot = apply_rope(q.permute(0, 2, 3, 1, 4), rope).float()  # [B, Hkv, G, c, dk]
-        z_prefix = torch.matmul(q_rot.reshape(b, hkv, g * c, dk), cache.k.float().transpose(-1, -2))  # [B, Hkv, G·c, O]
-        z = torch.cat([z_prefix.view(b, hkv, g, c, o_len), z_self.permute(0, 2, 3, 1).unsqueeze(-1)], dim=-1)
-        p = torch.softmax(self._cap(z).masked_fill_(blocked, self.cfg.attn_mask_fill), dim=-1).to(v.dtype)
-        o = torch.matmul(p[..., :o_len].reshape(b, hkv, g * c, o_len), cache.v).view(b, hkv, g, c, dk)
-        o = o + p[..., o_len:] * v.permute(0, 2, 1, 3).unsqueeze(2)  # own value [B, Hkv, 1, c, dk]
-        return self._merge(o)
+        z_self = self._cap(z_self.permute(0, 2, 3, 1).reshape(*rows, 1))  # [B, Hkv, G·c, 1]
+        fill = self.cfg.attn_mask_fill
+        if mask.prefix_blocked is not None:
+            z_prefix = z_prefix.masked_fill(mask.prefix_blocked, fill)
+        z_self = z_self.masked_fill(mask.self_blocked.repeat(1, 1, g, 1), fill)
+        top = torch.maximum(z_prefix.amax(dim=-1, keepdim=True), z_self)  # [B, Hkv, G·c, 1]
+        e_prefix, e_self = torch.exp(z_prefix - top), torch.exp(z_self - top)
+        denom = e_prefix.sum(dim=-1, keepdim=True) + e_self
+        v_self = v.permute(0, 2, 1, 3).unsqueeze(2).expand(b, hkv, g, c, dk).reshape(*rows, dk)
+        o = torch.matmul(e_prefix.to(v.dtype), cache.v).float() + e_self * v_self.float()
+        return self._merge((o / denom).to(v.dtype).view(b, hkv, g, c, dk))
 
 
 class FeedForward(nn.Module):
@@ -157,8 +194,8 @@ class DecoderLayer(nn.Module):
         h = x + self.post_attn_norm(a)
         return h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h))), cache
 
-    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, blocked: torch.Tensor) -> torch.Tensor:
-        a = self.attn.forward_candidates(self.pre_attn_norm(x), rope, cache, blocked)
+    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, mask: CandidateMask) -> torch.Tensor:
+        a = self.attn.forward_candidates(self.pre_attn_norm(x), rope, cache, mask)
         h = x + self.post_attn_norm(a)
         out: torch.Tensor = h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h)))
         return out
@@ -200,13 +237,14 @@ class Transformer(nn.Module):
         self_valid: torch.Tensor,
     ) -> torch.Tensor:
         """x [B, c, D] candidates at `positions` [c] against per-layer prefix caches -> [B, c, D]."""
-        rope = self.rope(positions.to(x.device))
-        b, c = self_valid.shape
-        o_len = prefix_valid.shape[1]
-        blocked = ~torch.cat(
-            [prefix_valid[:, None, None, None, :].expand(b, 1, 1, c, o_len), self_valid[:, None, None, :, None]], dim=-1
-        )  # [B, 1, 1, c, O+1], the same for every layer and head
+        shared = positions.numel() > 0 and bool((positions == positions[0]).all())
+        rope = self.rope((positions[:1] if shared else positions).to(x.device))
+        mask = CandidateMask(
+            prefix_blocked=None if bool(prefix_valid.all()) else ~prefix_valid[:, None, None, :],
+            self_blocked=~self_valid[:, None, :, None],
+            shared_position=shared,
+        )
         for layer, cache in zip(self.layers, caches, strict=True):
             assert isinstance(layer, DecoderLayer)  # for mypy: ModuleList items are Modules
-            x = layer.forward_candidates(x, rope, cache, blocked)
+            x = layer.forward_candidates(x, rope, cache, mask)
         return x
