@@ -11,6 +11,7 @@ itself (serving), with no candidate×candidate work at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -245,6 +246,5 @@ class Transformer(nn.Module):
             shared_position=shared,
         )
         for layer, cache in zip(self.layers, caches, strict=True):
-            assert isinstance(layer, DecoderLayer)  # for mypy: ModuleList items are Modules
-            x = layer.forward_candidates(x, rope, cache, mask)
+            x = cast(DecoderLayer, layer).forward_candidates(x, rope, cache, mask)
         return x
