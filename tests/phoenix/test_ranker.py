@@ -212,3 +212,24 @@ def test_serving_outputs() -> None:
     assert torch.allclose(out.probabilities, torch.full((1, 2, 18), 0.5))
     assert out.dwell_time_s[0, 0] == 0.0
     assert math.isclose(float(out.dwell_time_s[0, 1]), 600.0, rel_tol=1e-5)
+
+
+def test_projected_candidate_tables_match_and_follow_weight_updates() -> None:
+    model = ranker()
+    batch = random_batch(SMALL_INPUTS, 2, 5, seed=11)
+    with torch.no_grad():
+        emb = model.tables.embed_candidates(batch.candidates)
+        slow = model.reduce.candidate_tokens(batch.candidates, emb, torch.float32)
+    fast = model._candidate_tokens(batch.candidates, None)
+    assert torch.equal(fast, slow)  # with gradients enabled the matmul path is used
+    with torch.inference_mode():
+        projected = model._candidate_tokens(batch.candidates, None)
+        assert (projected - slow).abs().max() < 1e-5
+        before = score_candidates(model, batch.prefix, batch.candidates)
+    with torch.no_grad():
+        model.tables.post.weight[1:].mul_(2.0)  # e.g. an optimiser step
+    after = score_candidates(model, batch.prefix, batch.candidates)
+    with torch.no_grad():
+        full = model(batch)
+    assert (after - before).abs().max() > 1e-3
+    assert (after - full)[live_slots(batch)].abs().max() <= TOL

@@ -2,7 +2,13 @@
 
 Sandwich RMSNorm (h = x + N1(Attn(N0 x)); y = h + N3(FFN(N2 h))), split-halves RoPE, grouped-query
 attention whose q·k logits are scaled only by `attn_output_multiplier`, soft-capped as 30·tanh(z/30),
-masked with a finite fill, and a gated tanh-GELU FFN. Two ways through every layer:
+masked with a finite fill, and a gated tanh-GELU FFN.
+
+Soft-cap arithmetic: cap·tanh(m·z/cap) = 2·cap·σ(α·z) − cap with α = 2·m/cap (exact identity), and the
+constant −cap cancels in the softmax, so attention weights are exp(2·cap·(s − max s)) with s = σ(α·z); α is
+folded into Wq. Masked entries of s get the finite fill (−1e30): a row with no valid key is uniform, not
+NaN. PyTorch's CPU sigmoid is several times faster than its tanh; the result differs from the textbook
+order of operations by a few float32 ulps of the logits. Two ways through every layer:
 `forward` — a full sequence under an explicit [B, T, T] mask (training, parity), returning each layer's
 keys/values; `forward_candidates` — a chunk of candidates attending to cached prefix keys/values plus
 itself (serving), with no candidate×candidate work at all.
@@ -77,13 +83,16 @@ class Attention(nn.Module):
         self.v = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
         self.o = Linear(cfg.num_q_heads * cfg.key_size, cfg.emb_size)
 
-    def _qkv(self, x: torch.Tensor, rotate: Rope | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def _qkv(
+        self, x: torch.Tensor, rotate: Rope | None = None, q_scale: float = 1.0
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk], one matmul.
 
-        With `rotate` (a single position), RoPE is folded into the q and k weights: R·(W x) = (R·W) x.
+        With `rotate` (a single position), RoPE is folded into the q and k weights: R·(W x) = (R·W) x;
+        `q_scale` is folded into the q weights likewise.
         """
         c = self.cfg
-        wq: torch.Tensor = self.q.weight
+        wq: torch.Tensor = self.q.weight if q_scale == 1.0 else self.q.weight * q_scale
         wk: torch.Tensor = self.k.weight
         if rotate is not None:
             wq, wk = _rotate_rows(wq, rotate, c.key_size), _rotate_rows(wk, rotate, c.key_size)
@@ -97,20 +106,24 @@ class Attention(nn.Module):
         )
 
     def _project(self, x: torch.Tensor, rope: Rope) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """RoPE'd q [B, Hkv, G, T, dk], k [B, Hkv, T, dk] and v [B, Hkv, T, dk]."""
-        q, k, v = self._qkv(x)
+        """RoPE'd α·q [B, Hkv, G, T, dk], k [B, Hkv, T, dk] and v [B, Hkv, T, dk]."""
+        q, k, v = self._qkv(x, None, self._alpha)
         q = apply_rope(q.permute(0, 2, 3, 1, 4), rope)
         k = apply_rope(k.transpose(1, 2), rope)
         return q, k, v.transpose(1, 2)
 
-    def _cap(self, z: torch.Tensor) -> torch.Tensor:
-        """Scale and soft-cap raw float32 logits: cap·tanh(m·z / cap), computed as 2·cap·σ(2·m·z / cap) − cap.
+    @property
+    def _alpha(self) -> float:
+        """Folded into Wq: α·(q·k) = 2·m·z / cap, the argument of σ in the soft-cap identity."""
+        return 2.0 * self.cfg.attn_output_multiplier / self.cfg.attn_logit_softcap
 
-        The identity tanh(u) = 2σ(2u) − 1 is exact; PyTorch's vectorised CPU sigmoid is ~6× faster than its
-        tanh, and the difference (a few float32 ulps of z) is far below the parity tolerance.
+    def _weights(self, s: torch.Tensor, top: torch.Tensor) -> torch.Tensor:
+        """Unnormalised softmax weights exp(2·cap·(s − top)).
+
+        s − top is exactly 0 in a row whose entries are all the fill, so such a row stays uniform (a fused
+        a + α·b would round the two huge terms differently and give exp(−huge) = 0, then 0/0).
         """
-        cap = self.cfg.attn_logit_softcap
-        return torch.sigmoid(z * (2.0 * self.cfg.attn_output_multiplier / cap)) * (2.0 * cap) - cap
+        return torch.sub(s, top).mul_(2.0 * self.cfg.attn_logit_softcap).exp_()
 
     def _merge(self, o: torch.Tensor) -> torch.Tensor:
         """[B, Hkv, G, T, dk] -> heads concatenated in order [B, T, Hq·dk] -> [B, T, D]."""
@@ -124,38 +137,42 @@ class Attention(nn.Module):
         q, k, v = self._project(x, rope)
         hkv, g, dk = q.shape[1], q.shape[2], q.shape[4]
         z = torch.matmul(q.float().reshape(b, hkv, g * t, dk), k.float().transpose(-1, -2))  # [B, Hkv, G·T, T]
-        z = self._cap(z.view(b, hkv, g, t, t))
-        z = z.masked_fill(~allowed[:, None, None], self.cfg.attn_mask_fill)
-        p = torch.softmax(z, dim=-1).to(v.dtype)  # [B, Hkv, G, T, T]
+        s = torch.sigmoid(z.view(b, hkv, g, t, t)).masked_fill(~allowed[:, None, None], self.cfg.attn_mask_fill)
+        e = self._weights(s, s.amax(dim=-1, keepdim=True))  # [B, Hkv, G, T, T]
+        p = (e / e.sum(dim=-1, keepdim=True)).to(v.dtype)
         o = torch.matmul(p.view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
         return self._merge(o), LayerCache(k=k, v=v)
 
     def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, mask: CandidateMask) -> torch.Tensor:
         """x [B, c, D] candidates; keys = cached prefix [B, Hkv, O, dk] + each candidate's own key.
 
-        The softmax over [prefix keys, own key] is written out so that no [c, O+1] tensor is ever
-        concatenated or sliced. A candidate's q and own k share a position and RoPE is a rotation, so the
-        self logit needs no RoPE: (R q)·(R k) = q·k. With shared positions RoPE is folded into the weights.
+        Same function as `forward` restricted to candidate rows, arranged for speed:
+        - a candidate's q and own k share a position and RoPE is a rotation, so the self logit needs no
+          RoPE ((R q)·(R k) = q·k); with shared positions RoPE is folded into the q/k weights;
+        - the softmax over [prefix keys, own key] is written out, so no [c, O+1] tensor is concatenated;
+        - it runs on s = σ(2·m·z / cap): cap·tanh(m·z / cap) = 2·cap·s − cap and the constant −cap cancels
+          in the softmax, so weights = exp(2·cap·(s − max s)); the multiplier 2·m / cap is folded into Wq.
+          Masked entries get the finite fill, so a row with no valid key stays uniform, never NaN.
         """
         b, c, _ = x.shape
+        fill = self.cfg.attn_mask_fill
         if mask.shared_position:
-            q_rot, k, v = self._qkv(x, rope)  # q, k both rotated by the one shared position
+            q_rot, k, v = self._qkv(x, rope, self._alpha)  # q, k both rotated by the one shared position
             q = q_rot
         else:
-            q, k, v = self._qkv(x)
+            q, k, v = self._qkv(x, None, self._alpha)
             q_rot = apply_rope(q.transpose(1, 3), rope).transpose(1, 3)  # rope over [.., c, dk]
         hkv, g, dk = q.shape[2], q.shape[3], q.shape[4]
         rows = (b, hkv, g * c)  # query rows ordered (kv head, group, candidate)
         q_rows = q_rot.permute(0, 2, 3, 1, 4).reshape(*rows, dk).float()  # [B, Hkv, G·c, dk]
-        z_prefix = self._cap(torch.matmul(q_rows, cache.k.float().transpose(-1, -2)))  # [B, Hkv, G·c, O]
+        s_prefix = torch.sigmoid(torch.matmul(q_rows, cache.k.float().transpose(-1, -2)))  # [B, Hkv, G·c, O]
         z_self = (q.float() * k.float().unsqueeze(3)).sum(dim=-1)  # [B, c, Hkv, G]
-        z_self = self._cap(z_self.permute(0, 2, 3, 1).reshape(*rows, 1))  # [B, Hkv, G·c, 1]
-        fill = self.cfg.attn_mask_fill
+        s_self = torch.sigmoid(z_self.permute(0, 2, 3, 1).reshape(*rows, 1))  # [B, Hkv, G·c, 1]
         if mask.prefix_blocked is not None:
-            z_prefix = z_prefix.masked_fill(mask.prefix_blocked, fill)
-        z_self = z_self.masked_fill(mask.self_blocked.repeat(1, 1, g, 1), fill)
-        top = torch.maximum(z_prefix.amax(dim=-1, keepdim=True), z_self)  # [B, Hkv, G·c, 1]
-        e_prefix, e_self = torch.exp(z_prefix - top), torch.exp(z_self - top)
+            s_prefix = s_prefix.masked_fill(mask.prefix_blocked, fill)
+        s_self = s_self.masked_fill(mask.self_blocked.repeat(1, 1, g, 1), fill)
+        top = torch.maximum(s_prefix.amax(dim=-1, keepdim=True), s_self)  # [B, Hkv, G·c, 1]
+        e_prefix, e_self = self._weights(s_prefix, top), self._weights(s_self, top)
         denom = e_prefix.sum(dim=-1, keepdim=True) + e_self
         v_self = v.permute(0, 2, 1, 3).unsqueeze(2).expand(b, hkv, g, c, dk).reshape(*rows, dk)
         o = torch.matmul(e_prefix.to(v.dtype), cache.v).float() + e_self * v_self.float()
