@@ -4,11 +4,13 @@ Sandwich RMSNorm (h = x + N1(Attn(N0 x)); y = h + N3(FFN(N2 h))), split-halves R
 attention whose q·k logits are scaled only by `attn_output_multiplier`, soft-capped as 30·tanh(z/30),
 masked with a finite fill, and a gated tanh-GELU FFN.
 
-Soft-cap arithmetic: cap·tanh(m·z/cap) = 2·cap·σ(α·z) − cap with α = 2·m/cap (exact identity), and the
-constant −cap cancels in the softmax, so attention weights are exp(2·cap·(s − max s)) with s = σ(α·z); α is
-folded into Wq. Masked entries of s get the finite fill (−1e30): a row with no valid key is uniform, not
-NaN. PyTorch's CPU sigmoid is several times faster than its tanh; the result differs from the textbook
-order of operations by a few float32 ulps of the logits. Two ways through every layer:
+Soft-cap arithmetic: cap·tanh(m·z/cap) = 2·cap·σ(α·z) − cap with α = 2·m/cap (an exact identity; α is
+folded into Wq), and constants cancel in the softmax, so the attention weights are exp(2·cap·(s − 1)) with
+s = σ(α·z) ∈ [0, 1]: never above 1 and, for cap ≤ 40, never below e^−80 (a normal float32), so no running
+max is needed. Masked keys get weight 0; a row with no valid key at all is uniform over its keys, which
+is what upstream's finite −1e30 fill produces (never NaN). PyTorch's CPU sigmoid and exp are several times
+faster than tanh and than exp of huge negatives; results differ from the textbook order of operations by
+a few float32 ulps of the logits. Two ways through every layer:
 `forward` — a full sequence under an explicit [B, T, T] mask (training, parity), returning each layer's
 keys/values; `forward_candidates` — a chunk of candidates attending to cached prefix keys/values plus
 itself (serving), with no candidate×candidate work at all.
@@ -49,12 +51,48 @@ def apply_rope(x: torch.Tensor, rope: Rope) -> torch.Tensor:
 
 
 @dataclass(frozen=True)
-class CandidateMask:
-    """Key masks of a candidate chunk, built once and shared by every layer and head."""
+class SequenceMask:
+    """Blocked keys of a full sequence, built once and shared by every layer and head."""
 
-    prefix_blocked: torch.Tensor | None  # [B, 1, 1, O] padded prefix keys; None when none is padded
-    self_blocked: torch.Tensor  # [B, 1, c, 1] a padded candidate's own key
+    blocked: torch.Tensor | None  # [B, 1, 1, T, T]; None when nothing is blocked
+    dead: torch.Tensor | None  # [B, 1, 1, T, 1] rows without any valid key (made uniform); None if none
+
+    @classmethod
+    def build(cls, allowed: torch.Tensor) -> SequenceMask:
+        """From allowed [B, T, T]."""
+        blocked = ~allowed[:, None, None]  # [B, 1, 1, T, T]
+        dead = blocked.all(dim=-1, keepdim=True)  # [B, 1, 1, T, 1]
+        if not bool(dead.any()):
+            return cls(blocked if bool(blocked.any()) else None, None)
+        blocked = blocked & ~dead
+        return cls(blocked if bool(blocked.any()) else None, dead)
+
+
+@dataclass(frozen=True)
+class CandidateMask:
+    """Blocked keys of a candidate chunk, built once and shared by every layer and head."""
+
+    prefix_blocked: torch.Tensor | None  # [B, 1, 1|c, O] padded prefix keys; None when none is padded
+    self_blocked: torch.Tensor | None  # [B, 1, c, 1] a padded candidate's own key; None when none
+    dead: torch.Tensor | None  # [B, 1, c, 1] candidate rows without any valid key; None if none
     shared_position: bool  # every candidate at one RoPE position
+
+    @classmethod
+    def build(cls, prefix_valid: torch.Tensor, self_valid: torch.Tensor, *, shared_position: bool) -> CandidateMask:
+        """From key validity prefix [B, O] and candidates [B, c]."""
+        prefix_blocked = ~prefix_valid[:, None, None, :]  # [B, 1, 1, O]
+        self_blocked = ~self_valid[:, None, :, None]  # [B, 1, c, 1]
+        dead: torch.Tensor | None = prefix_blocked.all(dim=-1, keepdim=True) & self_blocked  # [B, 1, c, 1]
+        if dead is not None and bool(dead.any()):
+            prefix_blocked, self_blocked = prefix_blocked & ~dead, self_blocked & ~dead
+        else:
+            dead = None
+        return cls(
+            prefix_blocked=prefix_blocked if bool(prefix_blocked.any()) else None,
+            self_blocked=self_blocked if bool(self_blocked.any()) else None,
+            dead=dead,
+            shared_position=shared_position,
+        )
 
 
 @dataclass(frozen=True)
@@ -117,13 +155,12 @@ class Attention(nn.Module):
         """Folded into Wq: α·(q·k) = 2·m·z / cap, the argument of σ in the soft-cap identity."""
         return 2.0 * self.cfg.attn_output_multiplier / self.cfg.attn_logit_softcap
 
-    def _weights(self, s: torch.Tensor, top: torch.Tensor) -> torch.Tensor:
-        """Unnormalised softmax weights exp(2·cap·(s − top)).
-
-        s − top is exactly 0 in a row whose entries are all the fill, so such a row stays uniform (a fused
-        a + α·b would round the two huge terms differently and give exp(−huge) = 0, then 0/0).
-        """
-        return torch.sub(s, top).mul_(2.0 * self.cfg.attn_logit_softcap).exp_()
+    def _weights(self, s: torch.Tensor, blocked: torch.Tensor | None, dead: torch.Tensor | None) -> torch.Tensor:
+        """Unnormalised softmax weights exp(2·cap·(s − 1)) of s = σ(α·z); 0 where blocked, 1 in dead rows."""
+        if dead is not None:
+            s = s.masked_fill(dead, 1.0)  # every key of a row without valid keys weighs exp(0): uniform
+        e = (s - 1.0).mul_(2.0 * self.cfg.attn_logit_softcap).exp_()
+        return e if blocked is None else e.masked_fill(blocked, 0.0)
 
     def _merge(self, o: torch.Tensor) -> torch.Tensor:
         """[B, Hkv, G, T, dk] -> heads concatenated in order [B, T, Hq·dk] -> [B, T, D]."""
@@ -131,16 +168,16 @@ class Attention(nn.Module):
         out: torch.Tensor = self.o(o.permute(0, 3, 1, 2, 4).reshape(b, t, -1))
         return out
 
-    def forward(self, x: torch.Tensor, rope: Rope, allowed: torch.Tensor) -> tuple[torch.Tensor, LayerCache]:
-        """x [B, T, D], allowed [B, T, T] -> ([B, T, D], this layer's keys/values)."""
+    def forward(self, x: torch.Tensor, rope: Rope, mask: SequenceMask) -> tuple[torch.Tensor, LayerCache]:
+        """x [B, T, D] -> ([B, T, D], this layer's keys/values)."""
         b, t, _ = x.shape
         q, k, v = self._project(x, rope)
         hkv, g, dk = q.shape[1], q.shape[2], q.shape[4]
         z = torch.matmul(q.float().reshape(b, hkv, g * t, dk), k.float().transpose(-1, -2))  # [B, Hkv, G·T, T]
-        s = torch.sigmoid(z.view(b, hkv, g, t, t)).masked_fill(~allowed[:, None, None], self.cfg.attn_mask_fill)
-        e = self._weights(s, s.amax(dim=-1, keepdim=True))  # [B, Hkv, G, T, T]
-        p = (e / e.sum(dim=-1, keepdim=True)).to(v.dtype)
-        o = torch.matmul(p.view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
+        e = self._weights(torch.sigmoid(z.view(b, hkv, g, t, t)), mask.blocked, mask.dead)  # [B, Hkv, G, T, T]
+        denom = e.sum(dim=-1, keepdim=True)  # [B, Hkv, G, T, 1]
+        o = torch.matmul(e.to(v.dtype).view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
+        o = (o.float() / denom).to(v.dtype)
         return self._merge(o), LayerCache(k=k, v=v)
 
     def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, mask: CandidateMask) -> torch.Tensor:
@@ -155,7 +192,6 @@ class Attention(nn.Module):
           Masked entries get the finite fill, so a row with no valid key stays uniform, never NaN.
         """
         b, c, _ = x.shape
-        fill = self.cfg.attn_mask_fill
         if mask.shared_position:
             q_rot, k, v = self._qkv(x, rope, self._alpha)  # q, k both rotated by the one shared position
             q = q_rot
@@ -168,11 +204,13 @@ class Attention(nn.Module):
         s_prefix = torch.sigmoid(torch.matmul(q_rows, cache.k.float().transpose(-1, -2)))  # [B, Hkv, G·c, O]
         z_self = (q.float() * k.float().unsqueeze(3)).sum(dim=-1)  # [B, c, Hkv, G]
         s_self = torch.sigmoid(z_self.permute(0, 2, 3, 1).reshape(*rows, 1))  # [B, Hkv, G·c, 1]
-        if mask.prefix_blocked is not None:
-            s_prefix = s_prefix.masked_fill(mask.prefix_blocked, fill)
-        s_self = s_self.masked_fill(mask.self_blocked.repeat(1, 1, g, 1), fill)
-        top = torch.maximum(s_prefix.amax(dim=-1, keepdim=True), s_self)  # [B, Hkv, G·c, 1]
-        e_prefix, e_self = self._weights(s_prefix, top), self._weights(s_self, top)
+        dead = None if mask.dead is None else mask.dead.repeat(1, 1, g, 1)  # rows ordered (group, candidate)
+        prefix_blocked = mask.prefix_blocked
+        if prefix_blocked is not None and prefix_blocked.shape[2] > 1:
+            prefix_blocked = prefix_blocked.repeat(1, 1, g, 1)
+        self_blocked = None if mask.self_blocked is None else mask.self_blocked.repeat(1, 1, g, 1)
+        e_prefix = self._weights(s_prefix, prefix_blocked, dead)
+        e_self = self._weights(s_self, self_blocked, dead)
         denom = e_prefix.sum(dim=-1, keepdim=True) + e_self
         v_self = v.permute(0, 2, 1, 3).unsqueeze(2).expand(b, hkv, g, c, dk).reshape(*rows, dk)
         o = torch.matmul(e_prefix.to(v.dtype), cache.v).float() + e_self * v_self.float()
@@ -207,8 +245,8 @@ class DecoderLayer(nn.Module):
         self.ffn = FeedForward(cfg)
         self.post_ffn_norm = RMSNorm(cfg.emb_size, eps)  # N3, `rms_norm_3`
 
-    def forward(self, x: torch.Tensor, rope: Rope, allowed: torch.Tensor) -> tuple[torch.Tensor, LayerCache]:
-        a, cache = self.attn(self.pre_attn_norm(x), rope, allowed)
+    def forward(self, x: torch.Tensor, rope: Rope, mask: SequenceMask) -> tuple[torch.Tensor, LayerCache]:
+        a, cache = self.attn(self.pre_attn_norm(x), rope, mask)
         h = x + self.post_attn_norm(a)
         return h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h))), cache
 
@@ -238,10 +276,11 @@ class Transformer(nn.Module):
     def forward(self, x: torch.Tensor, positions: torch.Tensor, allowed: torch.Tensor) -> TransformerOutput:
         """x [B, T, D], positions [T], allowed [B, T, T]."""
         rope = self.rope(positions.to(x.device))
+        mask = SequenceMask.build(allowed)
         outs: list[torch.Tensor] = []
         caches: list[LayerCache] = []
         for layer in self.layers:
-            x, cache = layer(x, rope, allowed)
+            x, cache = layer(x, rope, mask)
             outs.append(x)
             caches.append(cache)
         return TransformerOutput(hidden=x, layer_outputs=outs, caches=caches)
@@ -257,11 +296,7 @@ class Transformer(nn.Module):
         """x [B, c, D] candidates at `positions` [c] against per-layer prefix caches -> [B, c, D]."""
         shared = positions.numel() > 0 and bool((positions == positions[0]).all())
         rope = self.rope((positions[:1] if shared else positions).to(x.device))
-        mask = CandidateMask(
-            prefix_blocked=None if bool(prefix_valid.all()) else ~prefix_valid[:, None, None, :],
-            self_blocked=~self_valid[:, None, :, None],
-            shared_position=shared,
-        )
+        mask = CandidateMask.build(prefix_valid, self_valid, shared_position=shared)
         for layer, cache in zip(self.layers, caches, strict=True):
             x = cast(DecoderLayer, layer).forward_candidates(x, rope, cache, mask)
         return x
