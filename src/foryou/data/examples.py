@@ -213,56 +213,64 @@ def _slates(rows: list[int], c: dict[str, np.ndarray], cap: int) -> list[list[in
     return out
 
 
+class _LabelIndex:
+    """Per post, the times and bits of the user's non-impression actions, for window look-ups."""
+
+    def __init__(self, rows: list[int], c: dict[str, np.ndarray], threshold: int) -> None:
+        self.threshold = threshold
+        self.by_post: dict[int, tuple[list[int], list[int]]] = {}
+        for r in rows:
+            if c["action"][r] != _IMPRESSION:
+                raw = RawAction(0, 0, int(c["action"][r]), dwell_ms=int(c["dwell"][r]))
+                times, bits = self.by_post.setdefault(int(c["post"][r]), ([], []))
+                times.append(int(c["time"][r]))
+                bits.append(action_bits(raw, threshold))
+
+    def labels(self, post: int, t: int, dwell_ms: int, window_ms: int) -> int:
+        bits = _DWELL_BIT if dwell_ms >= self.threshold and dwell_ms > 0 else 0
+        times, post_bits = self.by_post.get(post, ([], []))
+        for b in post_bits[bisect.bisect_left(times, t) : bisect.bisect_right(times, t + window_ms)]:
+            bits |= b
+        return bits
+
+
+def _raw(r: int, c: dict[str, np.ndarray]) -> RawAction:
+    return RawAction(
+        int(c["post"][r]),
+        int(c["author"][r]),
+        int(c["action"][r]),
+        int(c["surface"][r]),
+        engaged_time_ms=int(c["time"][r]),
+        dwell_ms=int(c["dwell"][r]),
+    )
+
+
 def _user_examples(
     rows: np.ndarray, c: dict[str, np.ndarray], cfg: ExampleConfig, uid: int, requests: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(ranking rows, retrieval rows) of one user; `rows` are the user's actions in time order."""
-    threshold = cfg.uas.dwell_threshold_ms
-    by_post: dict[int, tuple[list[int], list[int]]] = {}
-    for r in rows.tolist():
-        if c["action"][r] != _IMPRESSION:
-            raw = RawAction(0, 0, int(c["action"][r]), dwell_ms=int(c["dwell"][r]))
-            seen_times, seen_bits = by_post.setdefault(int(c["post"][r]), ([], []))
-            seen_times.append(int(c["time"][r]))
-            seen_bits.append(action_bits(raw, threshold))
-    impressions = [r for r in rows.tolist() if c["action"][r] == _IMPRESSION]
+    row_list = rows.tolist()
+    index = _LabelIndex(row_list, c, cfg.uas.dwell_threshold_ms)
+    impressions = [r for r in row_list if c["action"][r] == _IMPRESSION]
     agg = UasAggregator(cfg.uas)
     nxt, ranking, retrieval = 0, [], []
-    row_list = rows.tolist()
     for slate in _slates(impressions, c, cfg.candidate_len):
         start = int(c["time"][slate[0]])
         while nxt < len(row_list) and c["time"][row_list[nxt]] < start:
-            r = row_list[nxt]
-            agg.add(
-                RawAction(
-                    int(c["post"][r]),
-                    int(c["author"][r]),
-                    int(c["action"][r]),
-                    int(c["surface"][r]),
-                    engaged_time_ms=int(c["time"][r]),
-                    dwell_ms=int(c["dwell"][r]),
-                )
-            )
+            agg.add(_raw(row_list[nxt], c))
             nxt += 1
         history = _history(agg)
-        labels, dwell_s = [], []
-        for r in slate:
-            t, post = int(c["time"][r]), int(c["post"][r])
-            bits = _DWELL_BIT if c["dwell"][r] >= threshold and c["dwell"][r] > 0 else 0
-            times, post_bits = by_post.get(post, ([], []))
-            lo = bisect.bisect_left(times, t)
-            hi = bisect.bisect_right(times, t + cfg.label_window_ms)
-            for b in post_bits[lo:hi]:
-                bits |= b
-            labels.append(bits)
-            dwell_s.append(float(c["dwell"][r]) / 1000.0)
+        labels = [
+            index.labels(int(c["post"][r]), int(c["time"][r]), int(c["dwell"][r]), cfg.label_window_ms) for r in slate
+        ]
+        for r, bits in zip(slate, labels, strict=True):
             if bits & cfg.positive_bits:
                 retrieval.append(
                     {
                         "user_id": uid,
-                        "time_ms": t,
+                        "time_ms": int(c["time"][r]),
                         **history,
-                        "post_id": post,
+                        "post_id": int(c["post"][r]),
                         "author_id": int(c["author"][r]),
                         "labels": bits,
                     }
@@ -280,7 +288,7 @@ def _user_examples(
                 "candidate_surfaces": [int(c["surface"][r]) for r in slate],
                 "candidate_times_ms": [int(c["time"][r]) for r in slate],
                 "labels": labels,
-                "dwell_s": dwell_s,
+                "dwell_s": [float(c["dwell"][r]) / 1000.0 for r in slate],
             }
         )
     return ranking, retrieval
