@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from foryou.world.benchmark import BENCH_DAYS, BENCH_USERS, run_world_benchmark
+from foryou.world import BENCH_DAYS, BENCH_USERS, run_world_benchmark
 
 
 def main() -> None:

@@ -34,8 +34,7 @@ import pyarrow.parquet as pq
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
 from foryou.core.actions import Action, EventAction
-from foryou.events.derive import raw_actions
-from foryou.events.uas import RawAction, UasAggregator, UasConfig, action_bits
+from foryou.events import RawAction, UasAggregator, UasConfig, action_bits, raw_actions
 from foryou.params import Params
 
 SLATE_WINDOW_MS = 300_000

@@ -19,7 +19,7 @@ from tqdm import tqdm  # type: ignore[import-untyped]
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
 from foryou.core.actions import Action
-from foryou.events.eventfile import SEGMENT_SUFFIX, EventWriter
+from foryou.events import SEGMENT_SUFFIX, EventWriter
 from foryou.world import emit
 from foryou.world.config import DAY_MS, HOUR_MS, WorldConfig
 from foryou.world.features import KIND_QUOTE, KIND_REPLY, KIND_REPOST, TruthTables, muted_word_matrix
