@@ -46,8 +46,10 @@ def ranker(
 ) -> None:
     """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward."""
     from foryou.phoenix.bench import run_ranker_bench
+    from foryou.phoenix_service.bench import run_service_bench
 
     result = run_ranker_bench(counts=candidates, repeats=repeats, threads=threads)
+    result["service"] = run_service_bench(threads=threads)
     typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))
 
 
