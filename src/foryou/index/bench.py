@@ -68,6 +68,8 @@ def run_bench(
         ivf = IVFIndex(dim, nlist=ivf_nlist, nprobe=ivf_nprobe)
         ivf.add(ids, vecs)
         backends.append(ivf)
+        wide = IVFIndex(dim, nlist=ivf_nlist, nprobe=ivf_nprobe * 4, table=ivf.table)  # same rows, 4× the probes
+        backends.append(wide)
         hnsw = HNSWIndex(dim, m=hnsw_m, ef_search=hnsw_ef)
         hnsw.add(ids, vecs)
         backends.append(hnsw)
