@@ -28,6 +28,16 @@ app.add_typer(ingest.app, name="ingest")
 app.command("demo")(demo.demo)
 
 
+@app.callback()
+def _logging() -> None:
+    """JSON-line logs on stderr; FORYOU_LOG_LEVEL (default WARNING) sets how much."""
+    import os
+
+    from foryou.observability import configure_json_logging
+
+    configure_json_logging(os.environ.get("FORYOU_LOG_LEVEL", "WARNING"))
+
+
 @app.command("version")
 def version() -> None:
     """Print the foryou version."""
