@@ -7,9 +7,9 @@ import io
 import json
 import logging
 
-from foryou.observability import configure_json_logging
+from pipeline.fixtures import ListSource, Q, Raises, pipeline
 
-from ..pipeline.fixtures import ListSource, Q, Raises, pipeline
+from foryou.observability import configure_json_logging
 
 
 def test_component_failures_are_json_lines_with_request_stage_and_component() -> None:
