@@ -7,7 +7,7 @@ import io
 import json
 import logging
 
-from pipeline.fixtures import ListSource, Q, Raises, pipeline
+from pipeline.fixtures import KeepIf, ListSource, Q, Raises, pipeline
 
 from foryou.observability import configure_json_logging
 
@@ -16,7 +16,8 @@ def test_component_failures_are_json_lines_with_request_stage_and_component() ->
     stream = io.StringIO()
     configure_json_logging("INFO", stream)
     try:
-        asyncio.run(pipeline(sources=[Raises(), ListSource([1])]).run(Q(), request_id="req-7"))
+        p = pipeline(sources=[Raises(), ListSource([1])], filters=[KeepIf(lambda c: True, "All")])
+        asyncio.run(p.run(Q(), request_id="req-7"))
     finally:
         logging.getLogger("foryou").handlers.clear()
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
