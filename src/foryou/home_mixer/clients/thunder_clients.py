@@ -13,6 +13,7 @@ from foryou.core.errors import ResourceExhaustedError, UnavailableError
 from foryou.home_mixer.clients.types import InNetworkPost
 from foryou.thunder import LightPost
 from foryou.thunder.in_network import InNetworkPosts, InNetworkRequest
+from foryou.thunder.service import from_wire
 
 
 def _post(p: LightPost) -> InNetworkPost:
@@ -86,16 +87,4 @@ class GrpcThunderClient:
             if exc.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
                 raise ResourceExhaustedError(f"thunder: {exc.details()}") from exc
             raise UnavailableError(f"thunder: {exc.code().name} {exc.details()}") from exc
-        return [
-            InNetworkPost(
-                post_id=p.post_id,
-                author_id=p.author_id,
-                created_at_ms=p.created_at_s * 1000,
-                in_reply_to_post_id=p.in_reply_to_post_id,
-                in_reply_to_user_id=p.in_reply_to_user_id,
-                repost_of_post_id=p.source_post_id if p.is_retweet else 0,
-                repost_of_user_id=p.source_user_id if p.is_retweet else 0,
-                conversation_id=p.conversation_id,
-            )
-            for p in response.posts
-        ]
+        return [_post(from_wire(p)) for p in response.posts]
