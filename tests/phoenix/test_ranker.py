@@ -4,6 +4,7 @@ dtypes, serving outputs (SPEC §5.3, §5.4, §5.7)."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -102,16 +103,10 @@ def test_batch_invariance_shared_positions() -> None:
 def test_shared_positions_ignore_history_padding_length() -> None:
     model = ranker(candidate_positions="shared")
     batch = random_batch(SMALL_INPUTS, 2, 4, seed=8)
-    short = batch.prefix.truncate_history(1)  # keep one slot, pad the rest away entirely
-    longer = short.__class__(
-        user_hashes=short.user_hashes,
-        history_post_hashes=torch.cat(
-            [short.history_post_hashes, torch.zeros_like(batch.prefix.history_post_hashes[:, 1:])], 1
-        ),
-        history_author_hashes=batch.prefix.history_author_hashes,
-        history_actions=batch.prefix.history_actions,
-        history_surfaces=batch.prefix.history_surfaces,
-    )
+    short = batch.prefix.truncate_history(1)  # one history slot
+    post = batch.prefix.history_post_hashes.clone()
+    post[:, 1:] = 0  # the same slot followed by padding up to S
+    longer = replace(batch.prefix, history_post_hashes=post)
     with torch.no_grad():
         a = model(PhoenixBatch(prefix=short, candidates=batch.candidates))
         b = model(PhoenixBatch(prefix=longer, candidates=batch.candidates))
@@ -137,47 +132,34 @@ def test_padded_history_items_do_not_matter() -> None:
     batch = random_batch(SMALL_INPUTS, 1, 3, seed=4)
     prefix = batch.prefix
     post = prefix.history_post_hashes.clone()
-    post[0, 2, 0] = 0  # item 2 becomes padding (column 0 decides)
-    padded = prefix.__class__(
-        user_hashes=prefix.user_hashes,
-        history_post_hashes=post,
-        history_author_hashes=prefix.history_author_hashes,
-        history_actions=prefix.history_actions,
-        history_surfaces=prefix.history_surfaces,
-    )
-    other = post.clone()
-    other[0, 2, 1:] = 7  # other columns of a padded item, its author, actions and surface are irrelevant
-    actions = prefix.history_actions.clone()
+    post[0, 2, 0] = 0  # item 2 becomes padding: column 0 decides
+    padded = replace(prefix, history_post_hashes=post)
+    other_post, authors = post.clone(), prefix.history_author_hashes.clone()
+    actions, surfaces = prefix.history_actions.clone(), prefix.history_surfaces.clone()
+    other_post[0, 2, 1:] = 7  # everything else about a padded item is irrelevant
+    authors[0, 2] = 3
     actions[0, 2] = 1.0
-    surfaces = prefix.history_surfaces.clone()
-    surfaces[0, 2] = 3
-    changed = prefix.__class__(
-        user_hashes=prefix.user_hashes,
-        history_post_hashes=other,
-        history_author_hashes=prefix.history_author_hashes + 1,
+    surfaces[0, 2] = 9
+    changed = replace(
+        padded,
+        history_post_hashes=other_post,
+        history_author_hashes=authors,
         history_actions=actions,
         history_surfaces=surfaces,
     )
-    author_changed = changed.history_author_hashes.clone()
-    author_changed[0, :2] = prefix.history_author_hashes[0, :2]
-    author_changed[0, 3:] = prefix.history_author_hashes[0, 3:]
-    changed = changed.__class__(**{**changed.__dict__, "history_author_hashes": author_changed})
     with torch.no_grad():
         a = model(PhoenixBatch(prefix=padded, candidates=batch.candidates))
         b = model(PhoenixBatch(prefix=changed, candidates=batch.candidates))
     assert (a - b)[batch.candidates.valid].abs().max() == 0
+    assert (a - model(batch))[batch.candidates.valid].abs().max() > 1e-4  # and padding it did matter
 
 
 def test_fully_padded_user_stays_finite() -> None:
     model = ranker()
     batch = random_batch(SMALL_INPUTS, 2, 3, seed=6)
     p = batch.prefix
-    empty = p.__class__(
-        user_hashes=torch.zeros_like(p.user_hashes),
-        history_post_hashes=torch.zeros_like(p.history_post_hashes),
-        history_author_hashes=p.history_author_hashes,
-        history_actions=p.history_actions,
-        history_surfaces=p.history_surfaces,
+    empty = replace(
+        p, user_hashes=torch.zeros_like(p.user_hashes), history_post_hashes=torch.zeros_like(p.history_post_hashes)
     )
     with torch.no_grad():
         full = model(PhoenixBatch(prefix=empty, candidates=batch.candidates))
@@ -230,3 +212,24 @@ def test_serving_outputs() -> None:
     assert torch.allclose(out.probabilities, torch.full((1, 2, 18), 0.5))
     assert out.dwell_time_s[0, 0] == 0.0
     assert math.isclose(float(out.dwell_time_s[0, 1]), 600.0, rel_tol=1e-5)
+
+
+def test_projected_candidate_tables_match_and_follow_weight_updates() -> None:
+    model = ranker()
+    batch = random_batch(SMALL_INPUTS, 2, 5, seed=11)
+    with torch.no_grad():
+        emb = model.tables.embed_candidates(batch.candidates)
+        slow = model.reduce.candidate_tokens(batch.candidates, emb, torch.float32)
+    fast = model._candidate_tokens(batch.candidates, None)
+    assert torch.equal(fast, slow)  # with gradients enabled the matmul path is used
+    with torch.inference_mode():
+        projected = model._candidate_tokens(batch.candidates, None)
+        assert (projected - slow).abs().max() < 1e-5
+        before = score_candidates(model, batch.prefix, batch.candidates)
+    with torch.no_grad():
+        model.tables.post.weight[1:].mul_(2.0)  # e.g. an optimiser step
+    after = score_candidates(model, batch.prefix, batch.candidates)
+    with torch.no_grad():
+        full = model(batch)
+    assert (after - before).abs().max() > 1e-3
+    assert (after - full)[live_slots(batch)].abs().max() <= TOL

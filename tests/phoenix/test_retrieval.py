@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import torch
 from hypothesis import given
@@ -46,12 +48,8 @@ def test_user_with_nothing_valid_is_finite() -> None:
     m = model()
     batch = random_batch(SMALL_INPUTS, 2, 2, seed=3)
     p = batch.prefix
-    empty = p.__class__(
-        user_hashes=torch.zeros_like(p.user_hashes),
-        history_post_hashes=torch.zeros_like(p.history_post_hashes),
-        history_author_hashes=p.history_author_hashes,
-        history_actions=p.history_actions,
-        history_surfaces=p.history_surfaces,
+    empty = replace(
+        p, user_hashes=torch.zeros_like(p.user_hashes), history_post_hashes=torch.zeros_like(p.history_post_hashes)
     )
     with torch.no_grad():
         enc = m.encode_user_trace(empty)

@@ -363,3 +363,12 @@ def test_trace_records_chosen_hydrated_fields() -> None:
     p = pipeline(sources=[ListSource([1, 2])], hydrators=[SetX(lambda c: c.id * 3)], trace_fields=("x", "y"))
     result = run(p.run(Q(), request_id="r"))
     assert result.trace.candidates[2].fields == {"x": 6, "y": 0}
+
+
+def test_hydrator_may_report_a_partial_outage_as_degraded() -> None:
+    class Partial(SetX):
+        def degraded_reason(self, hydrated: list[C]) -> str | None:
+            return "labels_partly_unavailable"
+
+    result = run(pipeline(sources=[ListSource([1])], hydrators=[Partial(lambda c: 1)]).run(Q(), request_id="r"))
+    assert result.degraded_reasons == ["labels_partly_unavailable"]

@@ -25,7 +25,7 @@ class _World:
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
         self.fast = PostStore(config, capacity=4)
-        self.reads = RecentPosts(self.fast)
+        self.reads = RecentPosts(self.fast, first_window=1)  # small windows exercise the threshold
         self.ref = ReferencePostStore(config)
         self.now = T0
         self.made: list[LightPost] = []
@@ -100,6 +100,12 @@ class _World:
         max_results = data.draw(st.integers(1, 8))
         slots = self.reads.all_posts_slots(authors, exclude, viewer, now_s=self.now).slots
         assert self.fast.posts_at(self.reads.select_recent(slots, max_results)) == recency_order(want, max_results)
+        top = self.reads.top_recent(authors, exclude, viewer, now_s=self.now, max_results=max_results)
+        assert self.fast.posts_at(top.slots) == recency_order(want, max_results)
+        top_videos = self.reads.top_recent(
+            authors, exclude, viewer, now_s=self.now, max_results=max_results, video=True
+        )
+        assert self.fast.posts_at(top_videos.slots) == recency_order(videos, max_results)
         self._invariants(got, authors)
 
     def _invariants(self, got: list[LightPost], authors: list[int]) -> None:

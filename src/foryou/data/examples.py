@@ -34,11 +34,12 @@ import pyarrow.parquet as pq
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
 from foryou.core.actions import Action, EventAction
-from foryou.events.derive import raw_actions
-from foryou.events.uas import RawAction, UasAggregator, UasConfig, action_bits
+from foryou.events import RawAction, UasAggregator, UasConfig, action_bits, raw_actions
 from foryou.params import Params
 
 SLATE_WINDOW_MS = 300_000
+_COLUMN_NAMES = ("user", "post", "author", "served", "action", "surface", "time", "dwell", "request")
+_UserCols = dict[str, list[int]]  # one user's action columns, in time order
 SPLITS = ("train", "validation", "test")
 _IMPRESSION = int(EventAction.IMPRESSION)
 _DWELL_BIT = 1 << int(Action.DWELL)
@@ -128,10 +129,12 @@ def collect(events: Iterable[pb.Event]) -> _Columns:
         if kind == "post_created" and event.post_created.repost_of_post_id:
             p = event.post_created
             originals[p.post_id] = originals.get(p.repost_of_post_id, (p.repost_of_post_id, p.repost_of_user_id))
-        if kind not in ("engagement", "post_created"):
+        if kind == "engagement":
+            _append_engagement(cols, event, originals, request_index)
+            continue
+        if kind != "post_created":
             continue
         user, acts = raw_actions(event)
-        req = event.engagement.request_id if kind == "engagement" else ""
         for raw in acts:
             post, author = originals.get(raw.post_id, (raw.post_id, raw.author_id))
             cols.user.append(user)
@@ -142,12 +145,27 @@ def collect(events: Iterable[pb.Event]) -> _Columns:
             cols.surface.append(raw.product_surface)
             cols.time.append(raw.time_ms)
             cols.dwell.append(raw.dwell_ms)
-            if req:
-                cols.request.append(request_index.setdefault(req, len(request_index)))
-            else:
-                cols.request.append(-1)
+            cols.request.append(-1)
     cols.requests = list(request_index)
     return cols
+
+
+def _append_engagement(
+    cols: _Columns, event: pb.Event, originals: dict[int, tuple[int, int]], request_index: dict[str, int]
+) -> None:
+    """The hot path of `collect`: one engagement, without building intermediate objects."""
+    e = event.engagement
+    post, author = originals.get(e.post_id, (e.post_id, e.author_id))
+    cols.user.append(e.user_id)
+    cols.post.append(post)
+    cols.author.append(author)
+    cols.served.append(e.post_id)
+    cols.action.append(e.action)
+    cols.surface.append(e.product_surface)
+    cols.time.append(e.engaged_time_ms or e.impression_time_ms or event.event_time_ms)
+    cols.dwell.append(e.dwell_ms)
+    req = e.request_id
+    cols.request.append(request_index.setdefault(req, len(request_index)) if req else -1)
 
 
 class _ShardWriter:
@@ -195,92 +213,98 @@ def _history(agg: UasAggregator) -> dict[str, list[int]]:
     }
 
 
-def _slates(rows: list[int], c: dict[str, np.ndarray], cap: int) -> list[list[int]]:
+def _slates(rows: list[int], c: _UserCols, cap: int) -> list[list[int]]:
     """Impression rows (time-ordered) grouped by request id, else by 5-minute window; ≤ cap each."""
     groups: dict[tuple[int, int], list[int]] = {}
     window_start = -1
     for r in rows:
-        req = int(c["request"][r])
+        req = c["request"][r]
         if req >= 0:
             key = (0, req)
         else:
             if window_start < 0 or c["time"][r] - window_start > SLATE_WINDOW_MS:
-                window_start = int(c["time"][r])
+                window_start = c["time"][r]
             key = (1, window_start)
         groups.setdefault(key, []).append(r)
     out = [g[i : i + cap] for g in groups.values() for i in range(0, len(g), cap)]
-    out.sort(key=lambda g: (int(c["time"][g[0]]), g[0]))
+    out.sort(key=lambda g: (c["time"][g[0]], g[0]))
     return out
 
 
+class _LabelIndex:
+    """Per post, the times and bits of the user's non-impression actions, for window look-ups."""
+
+    def __init__(self, rows: list[int], c: _UserCols, threshold: int) -> None:
+        self.threshold = threshold
+        self.by_post: dict[int, tuple[list[int], list[int]]] = {}
+        for r in rows:
+            if c["action"][r] != _IMPRESSION:
+                raw = RawAction(0, 0, c["action"][r], dwell_ms=c["dwell"][r])
+                times, bits = self.by_post.setdefault(c["post"][r], ([], []))
+                times.append(c["time"][r])
+                bits.append(action_bits(raw, threshold))
+
+    def labels(self, post: int, t: int, dwell_ms: int, window_ms: int) -> int:
+        bits = _DWELL_BIT if dwell_ms >= self.threshold and dwell_ms > 0 else 0
+        times, post_bits = self.by_post.get(post, ([], []))
+        for b in post_bits[bisect.bisect_left(times, t) : bisect.bisect_right(times, t + window_ms)]:
+            bits |= b
+        return bits
+
+
+def _raw(r: int, c: _UserCols) -> RawAction:
+    return RawAction(
+        c["post"][r],
+        c["author"][r],
+        c["action"][r],
+        c["surface"][r],
+        engaged_time_ms=c["time"][r],
+        dwell_ms=c["dwell"][r],
+    )
+
+
 def _user_examples(
-    rows: np.ndarray, c: dict[str, np.ndarray], cfg: ExampleConfig, uid: int, requests: list[str]
+    c: _UserCols, cfg: ExampleConfig, uid: int, requests: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(ranking rows, retrieval rows) of one user; `rows` are the user's actions in time order."""
-    threshold = cfg.uas.dwell_threshold_ms
-    by_post: dict[int, tuple[list[int], list[int]]] = {}
-    for r in rows.tolist():
-        if c["action"][r] != _IMPRESSION:
-            raw = RawAction(0, 0, int(c["action"][r]), dwell_ms=int(c["dwell"][r]))
-            seen_times, seen_bits = by_post.setdefault(int(c["post"][r]), ([], []))
-            seen_times.append(int(c["time"][r]))
-            seen_bits.append(action_bits(raw, threshold))
-    impressions = [r for r in rows.tolist() if c["action"][r] == _IMPRESSION]
+    """(ranking rows, retrieval rows) of one user; `c` holds the user's actions in time order."""
+    row_list = list(range(len(c["time"])))
+    index = _LabelIndex(row_list, c, cfg.uas.dwell_threshold_ms)
+    impressions = [r for r in row_list if c["action"][r] == _IMPRESSION]
     agg = UasAggregator(cfg.uas)
     nxt, ranking, retrieval = 0, [], []
-    row_list = rows.tolist()
     for slate in _slates(impressions, c, cfg.candidate_len):
-        start = int(c["time"][slate[0]])
+        start = c["time"][slate[0]]
         while nxt < len(row_list) and c["time"][row_list[nxt]] < start:
-            r = row_list[nxt]
-            agg.add(
-                RawAction(
-                    int(c["post"][r]),
-                    int(c["author"][r]),
-                    int(c["action"][r]),
-                    int(c["surface"][r]),
-                    engaged_time_ms=int(c["time"][r]),
-                    dwell_ms=int(c["dwell"][r]),
-                )
-            )
+            agg.add(_raw(row_list[nxt], c))
             nxt += 1
         history = _history(agg)
-        labels, dwell_s = [], []
-        for r in slate:
-            t, post = int(c["time"][r]), int(c["post"][r])
-            bits = _DWELL_BIT if c["dwell"][r] >= threshold and c["dwell"][r] > 0 else 0
-            times, post_bits = by_post.get(post, ([], []))
-            lo = bisect.bisect_left(times, t)
-            hi = bisect.bisect_right(times, t + cfg.label_window_ms)
-            for b in post_bits[lo:hi]:
-                bits |= b
-            labels.append(bits)
-            dwell_s.append(float(c["dwell"][r]) / 1000.0)
+        labels = [index.labels(c["post"][r], c["time"][r], c["dwell"][r], cfg.label_window_ms) for r in slate]
+        for r, bits in zip(slate, labels, strict=True):
             if bits & cfg.positive_bits:
                 retrieval.append(
                     {
                         "user_id": uid,
-                        "time_ms": t,
+                        "time_ms": c["time"][r],
                         **history,
-                        "post_id": post,
-                        "author_id": int(c["author"][r]),
+                        "post_id": c["post"][r],
+                        "author_id": c["author"][r],
                         "labels": bits,
                     }
                 )
-        req = int(c["request"][slate[0]])
+        req = c["request"][slate[0]]
         ranking.append(
             {
                 "user_id": uid,
                 "request_id": requests[req] if req >= 0 else "",
                 "time_ms": start,
                 **history,
-                "candidate_post_ids": [int(c["post"][r]) for r in slate],
-                "candidate_author_ids": [int(c["author"][r]) for r in slate],
-                "candidate_served_ids": [int(c["served"][r]) for r in slate],
-                "candidate_surfaces": [int(c["surface"][r]) for r in slate],
-                "candidate_times_ms": [int(c["time"][r]) for r in slate],
+                "candidate_post_ids": [c["post"][r] for r in slate],
+                "candidate_author_ids": [c["author"][r] for r in slate],
+                "candidate_served_ids": [c["served"][r] for r in slate],
+                "candidate_surfaces": [c["surface"][r] for r in slate],
+                "candidate_times_ms": [c["time"][r] for r in slate],
                 "labels": labels,
-                "dwell_s": dwell_s,
+                "dwell_s": [float(c["dwell"][r]) / 1000.0 for r in slate],
             }
         )
     return ranking, retrieval
@@ -293,7 +317,7 @@ def build_examples(events: Iterable[pb.Event], out: str | Path, cfg: ExampleConf
     cols = collect(events)
     c = {
         name: np.frombuffer(getattr(cols, name), dtype=np.int64 if getattr(cols, name).typecode == "q" else np.int8)
-        for name in ("user", "post", "author", "served", "action", "surface", "time", "dwell", "request")
+        for name in _COLUMN_NAMES
     }
     imp_times = c["time"][c["action"] == _IMPRESSION]
     t0, t1 = (int(imp_times.min()), int(imp_times.max())) if len(imp_times) else (0, 0)
@@ -304,7 +328,10 @@ def build_examples(events: Iterable[pb.Event], out: str | Path, cfg: ExampleConf
     users = c["user"][order]
     bounds = np.flatnonzero(np.r_[True, users[1:] != users[:-1], True])
     for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        rank_rows, retr_rows = _user_examples(order[a:b], c, cfg, int(users[a]), cols.requests)
+        idx = order[a:b]
+        # Plain lists per user: indexing them is far cheaper than indexing numpy arrays element-wise.
+        local = {name: c[name][idx].tolist() for name in _COLUMN_NAMES}
+        rank_rows, retr_rows = _user_examples(local, cfg, int(users[a]), cols.requests)
         for row in rank_rows:
             ranking.add(_split(row["time_ms"], cut), row)
         for row in retr_rows:

@@ -49,6 +49,7 @@ class PostCandidate:
     in_network: bool | None = None
     video_duration_ms: int | None = None
     has_media: bool = False
+    core_data_found: bool | None = None  # None: the PostEntityStore could not be asked
     subscription_author_id: int | None = None
     author_followers_count: int | None = None
     author_screen_name: str | None = None

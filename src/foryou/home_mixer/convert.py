@@ -13,7 +13,9 @@ from foryou._proto.foryou.mixer.v1 import scored_posts_pb2 as pb
 from foryou.core.errors import InvalidInputError
 from foryou.home_mixer.bloom import BloomFilter
 from foryou.home_mixer.candidate import PostCandidate, VisibilityAction
+from foryou.home_mixer.explain import score_terms
 from foryou.home_mixer.service import FeedRequest, FeedResponse
+from foryou.params import Params
 
 
 def request_from_proto(msg: pb.ScoredPostsRequest) -> FeedRequest:
@@ -95,15 +97,21 @@ def request_from_json(body: Mapping[str, Any]) -> FeedRequest:
         bloom_filters=tuple(_bloom_json(e) for e in entries),
         include_trace=bool(body.get("include_trace", False)),
         scoring_overrides={str(k): float(v) for k, v in overrides.items()},
+        dry_run=bool(body.get("dry_run", False)),
     )
 
 
-def response_to_json(resp: FeedResponse) -> dict[str, Any]:
+def response_to_json(resp: FeedResponse, *, terms_params: Params | None = None) -> dict[str, Any]:
+    """With `terms_params` each post also carries `score_terms`: each head's weight × value and their sum."""
+    posts = [post_json(c) for c in resp.posts]
+    if terms_params is not None:
+        for out_post, c in zip(posts, resp.posts, strict=True):
+            out_post["score_terms"] = score_terms(c.phoenix_scores, c.video_duration_ms, terms_params)
     out: dict[str, Any] = {
         "request_id": resp.request_id,
         "degraded": resp.degraded,
         "degraded_reasons": resp.degraded_reasons,
-        "scored_posts": [post_json(c) for c in resp.posts],
+        "scored_posts": posts,
     }
     if resp.include_trace:
         out["trace"] = resp.trace.to_dict()
@@ -119,6 +127,9 @@ def post_json(c: PostCandidate) -> dict[str, Any]:
         "in_reply_to_tweet_id": str(c.in_reply_to_tweet_id or 0),
         "score": c.score if c.score is not None else 0.0,
         "weighted_score": c.weighted_score,
+        "diversity_position": c.diversity_position,
+        "diversity_multiplier": c.diversity_multiplier,
+        "oon_factor": c.oon_factor,
         "in_network": bool(c.in_network),
         "served_type": int(c.served_type),
         "last_scored_timestamp_ms": c.last_scored_at_ms or 0,

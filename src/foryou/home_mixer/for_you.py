@@ -44,7 +44,15 @@ from foryou.observability import PipelineMetrics
 from foryou.params import Params
 from foryou.pipeline import CandidatePipeline, Timeouts, TraceBuffer
 
-TRACED_FIELDS = ("author_id", "in_network", "served_type", "video_duration_ms", "retweeted_tweet_id", "tweet_text")
+TRACED_FIELDS = (
+    "author_id",
+    "author_screen_name",
+    "in_network",
+    "served_type",
+    "video_duration_ms",
+    "retweeted_tweet_id",
+    "tweet_text",
+)
 
 
 @dataclass

@@ -110,6 +110,7 @@ _VF_DEFAULTS: dict[tuple[str, str], str] = {
 
 _VF = [
     p_bool("vf.fail_closed", True, "(o) drop candidates whose visibility is unknown"),
+    p_bool("vf.fail_closed_in_network", False, "(o) also drop unknown-visibility in-network candidates"),
     *[
         p_choice(f"vf.rules.{level}.{label}", action, VF_ACTIONS, f"action for {label} at {level}")
         for (level, label), action in _VF_DEFAULTS.items()

@@ -23,6 +23,11 @@ CandidatePositions = Literal["shared", "sequential"]
 FpropDtype = Literal["float32", "bfloat16"]
 
 
+# Attention weights are computed as exp(2·cap·(s − 1)), s ∈ [0, 1] (see transformer.py); they stay normal
+# float32 numbers (≥ e^−80) only while cap ≤ 40. Upstream's cap is the constant 30.
+MAX_SOFTCAP = 40.0
+
+
 def ffn_size(emb_size: int, widening_factor: float) -> int:
     """Hidden width of the gated FFN: int(wf·D)·2 // 3 rounded up to a multiple of 8 (upstream grok rule)."""
     f1 = (2 * int(widening_factor * emb_size)) // 3
@@ -48,6 +53,8 @@ class TransformerConfig:
             raise ConfigError(f"num_kv_heads={self.num_kv_heads} must divide num_q_heads={self.num_q_heads}")
         if self.key_size % 2 != 0:
             raise ConfigError(f"key_size={self.key_size} must be even (RoPE rotates two halves)")
+        if not 0.0 < self.attn_logit_softcap <= MAX_SOFTCAP:
+            raise ConfigError(f"attn_logit_softcap={self.attn_logit_softcap} must be in (0, {MAX_SOFTCAP}]")
         for name in ("emb_size", "num_layers", "num_q_heads", "key_size"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive")

@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from foryou.core.actions import NUM_DISCRETE_ACTIONS
-from foryou.phoenix import mask
+from foryou.phoenix import mask, projected
 from foryou.phoenix.batch import (
     CandidateBatch,
     CandidateEmbeddings,
@@ -70,6 +70,7 @@ class PhoenixRanker(nn.Module):
         self.transformer = Transformer(config.transformer)
         self.final_norm = RMSNorm(d, config.transformer.rms_norm_eps)
         self.unembed = Linear(d, config.inputs.num_actions)  # [A, D]
+        self._projected: projected.ProjectedTables | None = None  # serving cache, never saved
 
     # ---- full-sequence path (training, parity) -------------------------------------------------
     def forward(
@@ -156,8 +157,7 @@ class PhoenixRanker(nn.Module):
     ) -> torch.Tensor:
         """Logits [B, c, A] of a chunk of candidates whose first one is slot `start` of the request."""
         cfg = self.config
-        emb = candidate_emb if candidate_emb is not None else self.tables.embed_candidates(candidates)
-        x = self.reduce.candidate_tokens(candidates, emb, cfg.dtype)  # [B, c, D]
+        x = self._candidate_tokens(candidates, candidate_emb)  # [B, c, D]
         positions = mask.candidate_positions(
             candidate_positions or cfg.candidate_positions,
             prefix_len=cache.prefix_len,
@@ -168,6 +168,20 @@ class PhoenixRanker(nn.Module):
         h = self.transformer.forward_candidates(x, positions, cache.caches, cache.valid, candidates.valid.to(x.device))
         out: torch.Tensor = self.unembed(self.final_norm(h))
         return out
+
+    def _candidate_tokens(self, candidates: CandidateBatch, emb: CandidateEmbeddings | None) -> torch.Tensor:
+        """Without gradients and explicit embeddings, use the precomputed projected tables (projected.py)."""
+        dtype = self.config.dtype
+        if emb is None and not torch.is_grad_enabled():
+            if not projected.is_current(self._projected, self.tables, self.reduce):
+                with torch.inference_mode(False):
+                    self._projected = projected.build_projected(
+                        self.tables, self.reduce, self.config.inputs.num_item_hashes
+                    )
+            assert self._projected is not None
+            return projected.candidate_tokens(self._projected, candidates, dtype)
+        emb = emb if emb is not None else self.tables.embed_candidates(candidates)
+        return self.reduce.candidate_tokens(candidates, emb, dtype)
 
 
 def trimmed_prefix(prefix: PrefixBatch) -> PrefixBatch:

@@ -2,7 +2,15 @@
 
 Sandwich RMSNorm (h = x + N1(Attn(N0 x)); y = h + N3(FFN(N2 h))), split-halves RoPE, grouped-query
 attention whose q·k logits are scaled only by `attn_output_multiplier`, soft-capped as 30·tanh(z/30),
-masked with a finite fill, and a gated tanh-GELU FFN. Two ways through every layer:
+masked with a finite fill, and a gated tanh-GELU FFN.
+
+Soft-cap arithmetic: cap·tanh(m·z/cap) = 2·cap·σ(α·z) − cap with α = 2·m/cap (an exact identity; α is
+folded into Wq), and constants cancel in the softmax, so the attention weights are exp(2·cap·(s − 1)) with
+s = σ(α·z) ∈ [0, 1]: never above 1 and, for cap ≤ 40, never below e^−80 (a normal float32), so no running
+max is needed. Masked keys get weight 0; a row with no valid key at all is uniform over its keys, which
+is what upstream's finite −1e30 fill produces (never NaN). PyTorch's CPU sigmoid and exp are several times
+faster than tanh and than exp of huge negatives; results differ from the textbook order of operations by
+a few float32 ulps of the logits. Two ways through every layer:
 `forward` — a full sequence under an explicit [B, T, T] mask (training, parity), returning each layer's
 keys/values; `forward_candidates` — a chunk of candidates attending to cached prefix keys/values plus
 itself (serving), with no candidate×candidate work at all.
@@ -11,6 +19,7 @@ itself (serving), with no candidate×candidate work at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -42,6 +51,51 @@ def apply_rope(x: torch.Tensor, rope: Rope) -> torch.Tensor:
 
 
 @dataclass(frozen=True)
+class SequenceMask:
+    """Blocked keys of a full sequence, built once and shared by every layer and head."""
+
+    blocked: torch.Tensor | None  # [B, 1, 1, T, T]; None when nothing is blocked
+    dead: torch.Tensor | None  # [B, 1, 1, T, 1] rows without any valid key (made uniform); None if none
+
+    @classmethod
+    def build(cls, allowed: torch.Tensor) -> SequenceMask:
+        """From allowed [B, T, T]."""
+        blocked = ~allowed[:, None, None]  # [B, 1, 1, T, T]
+        dead = blocked.all(dim=-1, keepdim=True)  # [B, 1, 1, T, 1]
+        if not bool(dead.any()):
+            return cls(blocked if bool(blocked.any()) else None, None)
+        blocked = blocked & ~dead
+        return cls(blocked if bool(blocked.any()) else None, dead)
+
+
+@dataclass(frozen=True)
+class CandidateMask:
+    """Blocked keys of a candidate chunk, built once and shared by every layer and head."""
+
+    prefix_blocked: torch.Tensor | None  # [B, 1, 1|c, O] padded prefix keys; None when none is padded
+    self_blocked: torch.Tensor | None  # [B, 1, c, 1] a padded candidate's own key; None when none
+    dead: torch.Tensor | None  # [B, 1, c, 1] candidate rows without any valid key; None if none
+    shared_position: bool  # every candidate at one RoPE position
+
+    @classmethod
+    def build(cls, prefix_valid: torch.Tensor, self_valid: torch.Tensor, *, shared_position: bool) -> CandidateMask:
+        """From key validity prefix [B, O] and candidates [B, c]."""
+        prefix_blocked = ~prefix_valid[:, None, None, :]  # [B, 1, 1, O]
+        self_blocked = ~self_valid[:, None, :, None]  # [B, 1, c, 1]
+        dead: torch.Tensor | None = prefix_blocked.all(dim=-1, keepdim=True) & self_blocked  # [B, 1, c, 1]
+        if dead is not None and bool(dead.any()):
+            prefix_blocked, self_blocked = prefix_blocked & ~dead, self_blocked & ~dead
+        else:
+            dead = None
+        return cls(
+            prefix_blocked=prefix_blocked if bool(prefix_blocked.any()) else None,
+            self_blocked=self_blocked if bool(self_blocked.any()) else None,
+            dead=dead,
+            shared_position=shared_position,
+        )
+
+
+@dataclass(frozen=True)
 class LayerCache:
     k: torch.Tensor  # [B, Hkv, O, dk], RoPE applied
     v: torch.Tensor  # [B, Hkv, O, dk]
@@ -50,6 +104,12 @@ class LayerCache:
 def _split3(qkv: torch.Tensor, c: TransformerConfig) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     nq, nkv = c.num_q_heads * c.key_size, c.num_kv_heads * c.key_size
     return qkv[..., :nq], qkv[..., nq : nq + nkv], qkv[..., nq + nkv :]
+
+
+def _rotate_rows(w: torch.Tensor, rope: Rope, key_size: int) -> torch.Tensor:
+    """RoPE of one position applied to each head's dk output rows of a weight [H·dk, D]."""
+    heads = w.view(-1, key_size, w.shape[1]).transpose(1, 2)  # [H, D, dk]
+    return apply_rope(heads, rope).transpose(1, 2).reshape(w.shape)
 
 
 class Attention(nn.Module):
@@ -61,10 +121,20 @@ class Attention(nn.Module):
         self.v = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
         self.o = Linear(cfg.num_q_heads * cfg.key_size, cfg.emb_size)
 
-    def _qkv(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk]."""
+    def _qkv(
+        self, x: torch.Tensor, rotate: Rope | None = None, q_scale: float = 1.0
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk], one matmul.
+
+        With `rotate` (a single position), RoPE is folded into the q and k weights: R·(W x) = (R·W) x;
+        `q_scale` is folded into the q weights likewise.
+        """
         c = self.cfg
-        w = torch.cat([self.q.weight, self.k.weight, self.v.weight]).to(x.dtype)  # [(Hq+2Hkv)·dk, D]
+        wq: torch.Tensor = self.q.weight if q_scale == 1.0 else self.q.weight * q_scale
+        wk: torch.Tensor = self.k.weight
+        if rotate is not None:
+            wq, wk = _rotate_rows(wq, rotate, c.key_size), _rotate_rows(wk, rotate, c.key_size)
+        w = torch.cat([wq, wk, self.v.weight]).to(x.dtype)  # [(Hq+2Hkv)·dk, D]
         q, k, v = _split3(F.linear(x, w), c)
         lead = x.shape[:-1]
         return (
@@ -74,16 +144,23 @@ class Attention(nn.Module):
         )
 
     def _project(self, x: torch.Tensor, rope: Rope) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """RoPE'd q [B, Hkv, G, T, dk], k [B, Hkv, T, dk] and v [B, Hkv, T, dk]."""
-        q, k, v = self._qkv(x)
+        """RoPE'd α·q [B, Hkv, G, T, dk], k [B, Hkv, T, dk] and v [B, Hkv, T, dk]."""
+        q, k, v = self._qkv(x, None, self._alpha)
         q = apply_rope(q.permute(0, 2, 3, 1, 4), rope)
         k = apply_rope(k.transpose(1, 2), rope)
         return q, k, v.transpose(1, 2)
 
-    def _cap(self, z: torch.Tensor) -> torch.Tensor:
-        """Scale and soft-cap raw float32 logits."""
-        cap = self.cfg.attn_logit_softcap
-        return cap * torch.tanh(z * self.cfg.attn_output_multiplier / cap)
+    @property
+    def _alpha(self) -> float:
+        """Folded into Wq: α·(q·k) = 2·m·z / cap, the argument of σ in the soft-cap identity."""
+        return 2.0 * self.cfg.attn_output_multiplier / self.cfg.attn_logit_softcap
+
+    def _weights(self, s: torch.Tensor, blocked: torch.Tensor | None, dead: torch.Tensor | None) -> torch.Tensor:
+        """Unnormalised softmax weights exp(2·cap·(s − 1)) of s = σ(α·z); 0 where blocked, 1 in dead rows."""
+        if dead is not None:
+            s = s.masked_fill(dead, 1.0)  # every key of a row without valid keys weighs exp(0): uniform
+        e = (s - 1.0).mul_(2.0 * self.cfg.attn_logit_softcap).exp_()
+        return e if blocked is None else e.masked_fill(blocked, 0.0)
 
     def _merge(self, o: torch.Tensor) -> torch.Tensor:
         """[B, Hkv, G, T, dk] -> heads concatenated in order [B, T, Hq·dk] -> [B, T, D]."""
@@ -91,37 +168,53 @@ class Attention(nn.Module):
         out: torch.Tensor = self.o(o.permute(0, 3, 1, 2, 4).reshape(b, t, -1))
         return out
 
-    def forward(self, x: torch.Tensor, rope: Rope, allowed: torch.Tensor) -> tuple[torch.Tensor, LayerCache]:
-        """x [B, T, D], allowed [B, T, T] -> ([B, T, D], this layer's keys/values)."""
+    def forward(self, x: torch.Tensor, rope: Rope, mask: SequenceMask) -> tuple[torch.Tensor, LayerCache]:
+        """x [B, T, D] -> ([B, T, D], this layer's keys/values)."""
         b, t, _ = x.shape
         q, k, v = self._project(x, rope)
         hkv, g, dk = q.shape[1], q.shape[2], q.shape[4]
         z = torch.matmul(q.float().reshape(b, hkv, g * t, dk), k.float().transpose(-1, -2))  # [B, Hkv, G·T, T]
-        z = self._cap(z.view(b, hkv, g, t, t))
-        z = z.masked_fill(~allowed[:, None, None], self.cfg.attn_mask_fill)
-        p = torch.softmax(z, dim=-1).to(v.dtype)  # [B, Hkv, G, T, T]
-        o = torch.matmul(p.view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
+        e = self._weights(torch.sigmoid(z.view(b, hkv, g, t, t)), mask.blocked, mask.dead)  # [B, Hkv, G, T, T]
+        denom = e.sum(dim=-1, keepdim=True)  # [B, Hkv, G, T, 1]
+        o = torch.matmul(e.to(v.dtype).view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
+        o = (o.float() / denom).to(v.dtype)
         return self._merge(o), LayerCache(k=k, v=v)
 
-    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, blocked: torch.Tensor) -> torch.Tensor:
+    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, mask: CandidateMask) -> torch.Tensor:
         """x [B, c, D] candidates; keys = cached prefix [B, Hkv, O, dk] + each candidate's own key.
 
-        `blocked` [B, 1, 1, c, O+1] marks invalid keys (padded prefix slots, a padded candidate's own key).
-        A candidate's q and own k sit at the same position, and RoPE is a rotation, so the self logit
-        needs no RoPE at all: (R q)·(R k) = q·k.
+        Same function as `forward` restricted to candidate rows, arranged for speed:
+        - a candidate's q and own k share a position and RoPE is a rotation, so the self logit needs no
+          RoPE ((R q)·(R k) = q·k); with shared positions RoPE is folded into the q/k weights;
+        - the softmax over [prefix keys, own key] is written out, so no [c, O+1] tensor is concatenated;
+        - it runs on s = σ(2·m·z / cap): cap·tanh(m·z / cap) = 2·cap·s − cap and the constant −cap cancels
+          in the softmax, so weights = exp(2·cap·(s − max s)); the multiplier 2·m / cap is folded into Wq.
+          Masked entries get the finite fill, so a row with no valid key stays uniform, never NaN.
         """
         b, c, _ = x.shape
-        q, k, v = self._qkv(x)  # q [B, c, Hkv, G, dk]; k, v [B, c, Hkv, dk]
+        if mask.shared_position:
+            q_rot, k, v = self._qkv(x, rope, self._alpha)  # q, k both rotated by the one shared position
+            q = q_rot
+        else:
+            q, k, v = self._qkv(x, None, self._alpha)
+            q_rot = apply_rope(q.transpose(1, 3), rope).transpose(1, 3)  # rope over [.., c, dk]
         hkv, g, dk = q.shape[2], q.shape[3], q.shape[4]
-        o_len = cache.k.shape[2]
+        rows = (b, hkv, g * c)  # query rows ordered (kv head, group, candidate)
+        q_rows = q_rot.permute(0, 2, 3, 1, 4).reshape(*rows, dk).float()  # [B, Hkv, G·c, dk]
+        s_prefix = torch.sigmoid(torch.matmul(q_rows, cache.k.float().transpose(-1, -2)))  # [B, Hkv, G·c, O]
         z_self = (q.float() * k.float().unsqueeze(3)).sum(dim=-1)  # [B, c, Hkv, G]
-        q_rot = apply_rope(q.permute(0, 2, 3, 1, 4), rope).float()  # [B, Hkv, G, c, dk]
-        z_prefix = torch.matmul(q_rot.reshape(b, hkv, g * c, dk), cache.k.float().transpose(-1, -2))  # [B, Hkv, G·c, O]
-        z = torch.cat([z_prefix.view(b, hkv, g, c, o_len), z_self.permute(0, 2, 3, 1).unsqueeze(-1)], dim=-1)
-        p = torch.softmax(self._cap(z).masked_fill_(blocked, self.cfg.attn_mask_fill), dim=-1).to(v.dtype)
-        o = torch.matmul(p[..., :o_len].reshape(b, hkv, g * c, o_len), cache.v).view(b, hkv, g, c, dk)
-        o = o + p[..., o_len:] * v.permute(0, 2, 1, 3).unsqueeze(2)  # own value [B, Hkv, 1, c, dk]
-        return self._merge(o)
+        s_self = torch.sigmoid(z_self.permute(0, 2, 3, 1).reshape(*rows, 1))  # [B, Hkv, G·c, 1]
+        dead = None if mask.dead is None else mask.dead.repeat(1, 1, g, 1)  # rows ordered (group, candidate)
+        prefix_blocked = mask.prefix_blocked
+        if prefix_blocked is not None and prefix_blocked.shape[2] > 1:
+            prefix_blocked = prefix_blocked.repeat(1, 1, g, 1)
+        self_blocked = None if mask.self_blocked is None else mask.self_blocked.repeat(1, 1, g, 1)
+        e_prefix = self._weights(s_prefix, prefix_blocked, dead)
+        e_self = self._weights(s_self, self_blocked, dead)
+        denom = e_prefix.sum(dim=-1, keepdim=True) + e_self
+        v_self = v.permute(0, 2, 1, 3).unsqueeze(2).expand(b, hkv, g, c, dk).reshape(*rows, dk)
+        o = torch.matmul(e_prefix.to(v.dtype), cache.v).float() + e_self * v_self.float()
+        return self._merge((o / denom).to(v.dtype).view(b, hkv, g, c, dk))
 
 
 class FeedForward(nn.Module):
@@ -152,13 +245,13 @@ class DecoderLayer(nn.Module):
         self.ffn = FeedForward(cfg)
         self.post_ffn_norm = RMSNorm(cfg.emb_size, eps)  # N3, `rms_norm_3`
 
-    def forward(self, x: torch.Tensor, rope: Rope, allowed: torch.Tensor) -> tuple[torch.Tensor, LayerCache]:
-        a, cache = self.attn(self.pre_attn_norm(x), rope, allowed)
+    def forward(self, x: torch.Tensor, rope: Rope, mask: SequenceMask) -> tuple[torch.Tensor, LayerCache]:
+        a, cache = self.attn(self.pre_attn_norm(x), rope, mask)
         h = x + self.post_attn_norm(a)
         return h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h))), cache
 
-    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, blocked: torch.Tensor) -> torch.Tensor:
-        a = self.attn.forward_candidates(self.pre_attn_norm(x), rope, cache, blocked)
+    def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, mask: CandidateMask) -> torch.Tensor:
+        a = self.attn.forward_candidates(self.pre_attn_norm(x), rope, cache, mask)
         h = x + self.post_attn_norm(a)
         out: torch.Tensor = h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h)))
         return out
@@ -183,10 +276,11 @@ class Transformer(nn.Module):
     def forward(self, x: torch.Tensor, positions: torch.Tensor, allowed: torch.Tensor) -> TransformerOutput:
         """x [B, T, D], positions [T], allowed [B, T, T]."""
         rope = self.rope(positions.to(x.device))
+        mask = SequenceMask.build(allowed)
         outs: list[torch.Tensor] = []
         caches: list[LayerCache] = []
         for layer in self.layers:
-            x, cache = layer(x, rope, allowed)
+            x, cache = layer(x, rope, mask)
             outs.append(x)
             caches.append(cache)
         return TransformerOutput(hidden=x, layer_outputs=outs, caches=caches)
@@ -200,13 +294,9 @@ class Transformer(nn.Module):
         self_valid: torch.Tensor,
     ) -> torch.Tensor:
         """x [B, c, D] candidates at `positions` [c] against per-layer prefix caches -> [B, c, D]."""
-        rope = self.rope(positions.to(x.device))
-        b, c = self_valid.shape
-        o_len = prefix_valid.shape[1]
-        blocked = ~torch.cat(
-            [prefix_valid[:, None, None, None, :].expand(b, 1, 1, c, o_len), self_valid[:, None, None, :, None]], dim=-1
-        )  # [B, 1, 1, c, O+1], the same for every layer and head
+        shared = positions.numel() > 0 and bool((positions == positions[0]).all())
+        rope = self.rope((positions[:1] if shared else positions).to(x.device))
+        mask = CandidateMask.build(prefix_valid, self_valid, shared_position=shared)
         for layer, cache in zip(self.layers, caches, strict=True):
-            assert isinstance(layer, DecoderLayer)  # for mypy: ModuleList items are Modules
-            x = layer.forward_candidates(x, rope, cache, blocked)
+            x = cast(DecoderLayer, layer).forward_candidates(x, rope, cache, mask)
         return x

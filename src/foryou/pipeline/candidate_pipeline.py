@@ -177,6 +177,9 @@ class CandidatePipeline(Generic[Q, C]):
         for hydrator, result in zip(enabled, results, strict=True):
             if result is not _FAILED:
                 _merge(cands, result, hydrator.owned_fields)
+                reason = hydrator.degraded_reason(result)
+                if reason:
+                    ctx.mark_degraded(reason)
         return cands
 
     async def _filter(

@@ -16,3 +16,7 @@ class Hydrator(Component[Q], Generic[Q, C]):
 
     @abstractmethod
     async def hydrate(self, query: Q, candidates: list[C]) -> list[C]: ...
+
+    def degraded_reason(self, hydrated: list[C]) -> str | None:
+        """A reason to mark the response degraded although hydration returned (e.g. partial outage)."""
+        return None

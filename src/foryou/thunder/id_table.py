@@ -15,6 +15,7 @@ _EMPTY = np.uint64(0)
 _REMOVED = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 _MULT = np.uint64(0x9E37_79B9_7F4A_7C15)  # Fibonacci hashing: spreads sequential snowflakes evenly
 _MAX_LOAD = 0.7
+_STRAGGLERS = 16  # below this many keys still probing, finish them one at a time
 
 
 class IdTable:
@@ -49,13 +50,15 @@ class IdTable:
         mask = (1 << self._bits) - 1
         pos = self._home(keys)
         active = np.flatnonzero(keys != _EMPTY)
-        while active.size:
+        while active.size > _STRAGGLERS:
             at = pos[active]
             found = self._keys[at]
             hit = found == keys[active]
             result[active[hit]] = self._vals[at[hit]]
             active = active[~hit & (found != _EMPTY)]
             pos[active] = (pos[active] + 1) & mask
+        for i in active.tolist():  # the few long probe chains: cheaper one by one than as arrays
+            result[i] = self.get(int(keys[i]))
         return result
 
     def get(self, key: int) -> int:
@@ -89,11 +92,11 @@ class IdTable:
         while active.size:
             at = pos[active]
             found = self._keys[at]
-            free = (found == _EMPTY) | (found == _REMOVED)
-            cand = active[free]
-            # Two keys may want the same free bucket in one step: the first wins, the others probe on.
-            _, first = np.unique(pos[cand], return_index=True)
-            winners = cand[first]
+            cand = active[(found == _EMPTY) | (found == _REMOVED)]
+            # Several keys may want one free bucket: each writes its index there, the last write wins,
+            # and the others probe on. (A free bucket's value is unused, so it can serve as the ballot.)
+            self._vals[pos[cand]] = cand
+            winners = cand[self._vals[pos[cand]] == cand]
             reused += int(np.count_nonzero(self._keys[pos[winners]] == _REMOVED))
             self._keys[pos[winners]] = keys[winners]
             self._vals[pos[winners]] = slots[winners]

@@ -119,12 +119,12 @@ class InNetworkPosts:
         self.metrics.following.observe(len(following))
         self.metrics.excluded.observe(len(exclude))
         now_s = self.clock.now_ms() // 1000
-        scan = (self.reads.video_slots if video else self.reads.all_posts_slots)(
-            following, exclude, request.user_id, now_s=now_s
+        scan = self.reads.top_recent(
+            following, exclude, request.user_id, now_s=now_s, max_results=max_results, video=video
         )
         if scan.timed_out:
             self.metrics.scan_timeouts.inc()
-        slots = self.reads.select_recent(scan.slots, max_results)
+        slots = scan.slots
         with self.store.lock:
             self._observe(slots, now_s)
             return self.store.posts_at(slots)

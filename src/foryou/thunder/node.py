@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class NodeOptions:
     group_id: str  # unique per replica: each replica reads everything
     snapshot_dir: Path | None = None
-    snapshot_interval_s: float = 300.0  # decision Thunder-6
+    snapshot_interval_s: float = 300.0  # not a SPEC parameter: docs/decisions.md
     partitions: int = DEFAULT_PARTITIONS  # used only when the posts topic must be created
 
 

@@ -69,7 +69,7 @@ class PostStore:
         self.live = 0
         self.ids = IdTable(capacity)
         self.timelines = TimelinePool()
-        self.author_index: dict[int, int] = {}
+        self.author_index = IdTable()  # author id -> author index (timelines 3·index … 3·index + 2)
         self.author_ids = np.zeros(0, dtype=np.uint64)
         self.free_authors: list[int] = []
         self.quotes: dict[int, list[int]] = {}  # quoted post id -> slots quoting it
@@ -172,14 +172,15 @@ class PostStore:
         self._append(tls[order], entries[order].astype(np.int32))
 
     def _author_slots(self, author_ids: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-        index = self.author_index
-        out = np.empty(author_ids.shape[0], dtype=np.int64)
-        for i, aid in enumerate(author_ids.tolist()):
-            ai = index.get(aid)
-            if ai is None:
-                ai = self._new_author(aid)
-            out[i] = ai
-        return out
+        """Author index of every row, registering new authors."""
+        distinct, inverse = np.unique(author_ids, return_inverse=True)
+        found = self.author_index.get_many(distinct).astype(np.int64)
+        new = np.flatnonzero(found < 0)
+        if new.size:
+            found[new] = [self._new_author(aid) for aid in distinct[new].tolist()]
+            self.author_index.put_many(distinct[new], found[new].astype(np.int32))
+        result: npt.NDArray[np.int64] = found[inverse.reshape(-1)]
+        return result
 
     def _new_author(self, author_id: int) -> int:
         if self.free_authors:
@@ -192,7 +193,6 @@ class PostStore:
             self.author_ids = grown
             self.timelines.ensure_timelines(grown.shape[0] * KINDS)
         self.author_ids[ai] = author_id
-        self.author_index[author_id] = ai
         return ai
 
     def _append(self, tls: npt.NDArray[np.int64], entries: npt.NDArray[np.int32]) -> None:
@@ -325,9 +325,8 @@ class PostStore:
         if empty.size == 0:
             return
         pool.release((empty[:, None] * KINDS + np.arange(KINDS)).ravel())
-        for ai, aid in zip(empty.tolist(), self.author_ids[empty].tolist(), strict=True):
-            del self.author_index[aid]
-            self.free_authors.append(ai)
+        self.author_index.remove_many(self.author_ids[empty])
+        self.free_authors.extend(empty.tolist())
         self.author_ids[empty] = 0
 
     def compact(self) -> None:
@@ -395,7 +394,8 @@ class PostStore:
 
     def stats(self) -> StoreStats:
         with self.lock:
-            lengths = self.timelines.length.reshape(-1, KINDS) if self.timelines.length.size else np.zeros((0, 3))
+            used = self.timelines.length[: (self.timelines.length.size // KINDS) * KINDS]  # capacity may be ragged
+            lengths = used.reshape(-1, KINDS) if used.size else np.zeros((0, 3))
             totals = lengths.sum(axis=0) if lengths.size else np.zeros(3, dtype=np.int64)
             return StoreStats(
                 posts=self.live,
@@ -411,8 +411,8 @@ class PostStore:
     def nbytes(self) -> int:
         """Bytes held by the store's arrays plus an estimate for its Python dicts and sets."""
         arrays = sum(int(c.nbytes) for c in self.cols.values()) + self.ids.nbytes + self.timelines.nbytes
-        arrays += int(self.author_ids.nbytes)
+        arrays += int(self.author_ids.nbytes) + self.author_index.nbytes
         per_dict_entry = 100  # int key + int value + hash-table entry, CPython 3.11
-        python = per_dict_entry * (len(self.author_index) + len(self.deleted) + len(self.tombstones))
+        python = per_dict_entry * (len(self.deleted) + len(self.tombstones))
         python += sum(per_dict_entry + 36 * len(v) for v in self.quotes.values())
         return arrays + python

@@ -19,6 +19,7 @@ from foryou.thunder.post_store import KINDS, LIVE, ORIGINAL, REPLY, RETWEET, SEC
 from foryou.thunder.timelines import group_cumsum, newest_first
 
 I64 = npt.NDArray[np.int64]
+FIRST_WINDOW = 4  # entries per timeline in top_recent's first pass: small windows measured fastest
 U64 = npt.NDArray[np.uint64]
 
 
@@ -28,6 +29,25 @@ class ScanResult:
 
     slots: I64
     timed_out: bool
+
+
+Bools = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class _ScanArgs:
+    exclude: U64  # sorted
+    followed: U64  # sorted requested authors (F of the reply rule)
+    viewer: int
+    cutoff_s: int  # entries created before this are past retention and do not resolve
+
+
+@dataclass(frozen=True)
+class _PassResult:
+    slots: I64  # survivors kept, grouped by timeline, newest first
+    group: I64  # their timeline's position in the pass
+    complete: Bools  # nothing further down this timeline can change its survivors
+    oldest: I64  # created_at_s of the oldest entry each window reached
 
 
 class _Budget:
@@ -45,8 +65,11 @@ class _Budget:
 class RecentPosts:
     """Read side of the PostStore. Inputs are plain id sequences; outputs are slots or LightPosts."""
 
-    def __init__(self, store: PostStore, *, timer: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self, store: PostStore, *, timer: Callable[[], float] = time.perf_counter, first_window: int = FIRST_WINDOW
+    ) -> None:
         self.store = store
+        self.first_window = first_window
         self.timer = timer  # seconds, monotonic; the request time budget is measured with it
 
     def all_posts_slots(self, authors: Sequence[int], exclude: Sequence[int], viewer: int, *, now_s: int) -> ScanResult:
@@ -54,38 +77,91 @@ class RecentPosts:
         cfg = self.store.config
         budget = _Budget(self.timer, cfg.request_timeout_ms, now_s - cfg.retention_s)
         with self.store.lock:
-            ais, excl, followed = self._prepare(authors, exclude)
-            first = self._scan(ais, ORIGINAL, cfg.max_original_per_author, excl, viewer, None, budget)
+            scan, ais = self._prepare(authors, exclude, viewer, budget.cutoff_s)
+            first = self._scan(ais, ORIGINAL, cfg.max_original_per_author, scan, False, budget)
             if first.timed_out:
                 return first
-            second = self._scan(ais, SECONDARY, cfg.max_secondary_per_author, excl, viewer, followed, budget)
+            second = self._scan(ais, SECONDARY, cfg.max_secondary_per_author, scan, True, budget)
             return ScanResult(np.concatenate((first.slots, second.slots)), second.timed_out)
 
     def video_slots(self, authors: Sequence[int], exclude: Sequence[int], viewer: int, *, now_s: int) -> ScanResult:
         cfg = self.store.config
         budget = _Budget(self.timer, cfg.request_timeout_ms, now_s - cfg.retention_s)
         with self.store.lock:
-            ais, excl, _ = self._prepare(authors, exclude)
-            return self._scan(ais, VIDEO, cfg.max_video_per_author, excl, viewer, None, budget)
+            scan, ais = self._prepare(authors, exclude, viewer, budget.cutoff_s)
+            return self._scan(ais, VIDEO, cfg.max_video_per_author, scan, False, budget)
 
-    def _prepare(self, authors: Sequence[int], exclude: Sequence[int]) -> tuple[I64, U64, U64]:
-        index = self.store.author_index
-        seen: set[int] = set()
-        ais = []
-        for author in authors:
-            if author in seen:
-                continue  # a repeated followee is scanned once (decision Thunder-2)
-            seen.add(author)
-            ai = index.get(author)
-            if ai is not None:
-                ais.append(ai)
-        excl = np.unique(np.asarray(exclude, dtype=np.uint64)) if len(exclude) else np.zeros(0, np.uint64)
-        followed = np.unique(np.asarray(list(seen), dtype=np.uint64))
-        return np.asarray(ais, dtype=np.int64), excl, followed
-
-    def _scan(
-        self, ais: I64, kind: int, cap: int, excl: U64, viewer: int, followed: U64 | None, budget: _Budget
+    def top_recent(
+        self,
+        authors: Sequence[int],
+        exclude: Sequence[int],
+        viewer: int,
+        *,
+        now_s: int,
+        max_results: int,
+        video: bool = False,
     ) -> ScanResult:
+        """`select_recent(all_posts_slots(...) or video_slots(...), max_results)` without scanning
+        what cannot make the cut: every timeline starts with a small window; once `max_results`
+        survivors are known, the creation time of the last of them is a threshold, and a timeline
+        whose window already reached below it is finished. The rest get windows four times larger."""
+        cfg = self.store.config
+        budget = _Budget(self.timer, cfg.request_timeout_ms, now_s - cfg.retention_s)
+        with self.store.lock:
+            scan, ais = self._prepare(authors, exclude, viewer, budget.cutoff_s)
+            tls, caps, reply = self._timelines(ais, video)
+            window = np.minimum(self.store.timelines.length[tls], self.first_window)
+            final: list[I64] = []
+            timed_out = False
+            while tls.size:
+                if budget.spent():
+                    timed_out = True
+                    break
+                result = self._pass(tls, window, caps, reply, scan)
+                done = result.complete
+                threshold = self._threshold([*final, result.slots], max_results)
+                if threshold is not None:
+                    done = done | (result.oldest < threshold)
+                final.append(result.slots[done[result.group]])
+                rest = ~done
+                tls, caps, reply = tls[rest], caps[rest], reply[rest]
+                window = np.minimum(self.store.timelines.length[tls], window[rest] * 4)
+            known = np.concatenate(final) if final else np.zeros(0, dtype=np.int64)
+            return ScanResult(self.select_recent(known, max_results), timed_out)
+
+    def _timelines(self, ais: I64, video: bool) -> tuple[I64, I64, Bools]:
+        """The non-empty timelines a request scans, with their caps and whether the reply rule applies."""
+        cfg = self.store.config
+        if video:
+            tls = ais * KINDS + VIDEO
+            caps = np.full(tls.shape[0], cfg.max_video_per_author, dtype=np.int64)
+            reply = np.zeros(tls.shape[0], dtype=np.bool_)
+        else:
+            tls = np.concatenate((ais * KINDS + ORIGINAL, ais * KINDS + SECONDARY))
+            caps = np.repeat(np.array([cfg.max_original_per_author, cfg.max_secondary_per_author]), ais.shape[0])
+            reply = np.repeat(np.array([False, True]), ais.shape[0])
+        nonempty = self.store.timelines.length[tls] > 0
+        return tls[nonempty], caps[nonempty], reply[nonempty]
+
+    def _threshold(self, known: list[I64], max_results: int) -> int | None:
+        """created_at_s of the `max_results`-th newest known survivor, if that many are known."""
+        total = sum(k.shape[0] for k in known)
+        if total < max_results:
+            return None
+        created = self.store.created[np.concatenate(known)]
+        return int(np.partition(created, total - max_results)[total - max_results])
+
+    def _prepare(
+        self, authors: Sequence[int], exclude: Sequence[int], viewer: int, cutoff_s: int
+    ) -> tuple[_ScanArgs, I64]:
+        """Author indexes in request order (a repeated followee is scanned once: docs/decisions.md)."""
+        requested = np.fromiter(dict.fromkeys(authors), dtype=np.uint64)
+        found = self.store.author_index.get_many(requested)
+        ais = found[found >= 0].astype(np.int64)
+        excl = np.unique(np.asarray(exclude, dtype=np.uint64)) if len(exclude) else np.zeros(0, np.uint64)
+        return _ScanArgs(excl, np.unique(requested), viewer, cutoff_s), ais
+
+    def _scan(self, ais: I64, kind: int, cap: int, scan: _ScanArgs, reply: bool, budget: _Budget) -> ScanResult:
         pool = self.store.timelines
         tls = ais * KINDS + kind
         tls = tls[pool.length[tls] > 0]
@@ -96,11 +172,12 @@ class RecentPosts:
         while tls.size:
             if budget.spent():
                 return ScanResult(self._assemble(taken_groups, taken_slots), True)
-            kept, kept_group, complete = self._pass(tls, window, cap, excl, viewer, followed, budget.cutoff_s)
-            final = complete[kept_group]
-            taken_groups.append(order[kept_group[final]])
-            taken_slots.append(kept[final])
-            rest = ~complete
+            caps = np.full(tls.shape[0], cap, dtype=np.int64)
+            result = self._pass(tls, window, caps, np.full(tls.shape[0], reply), scan)
+            final = result.complete[result.group]
+            taken_groups.append(order[result.group[final]])
+            taken_slots.append(result.slots[final])
+            rest = ~result.complete
             tls, order = tls[rest], order[rest]
             window = np.minimum(pool.length[tls], window[rest] * 2)
         return ScanResult(self._assemble(taken_groups, taken_slots), False)
@@ -115,34 +192,35 @@ class RecentPosts:
         result: I64 = flat[np.argsort(np.concatenate(groups), kind="stable")]
         return result
 
-    def _pass(
-        self, tls: I64, window: I64, cap: int, excl: U64, viewer: int, followed: U64 | None, cutoff_s: int
-    ) -> tuple[I64, I64, npt.NDArray[np.bool_]]:
-        """One window per timeline: the first `cap` survivors of each and whether it is finished."""
+    def _pass(self, tls: I64, window: I64, caps: I64, reply: Bools, scan: _ScanArgs) -> _PassResult:
+        """One window per timeline: the first `caps[i]` survivors of each, whether it is finished,
+        and the creation time of the oldest entry the window reached."""
         store, pool = self.store, self.store.timelines
         lengths = pool.length[tls]
         slots = pool.pool[newest_first(pool.start[tls], lengths, window)].astype(np.int64)
-        post_ids = store.col_u64("post_id")[slots]
-        examined = ~_member(post_ids, excl)
+        examined = ~_member(store.col_u64("post_id")[slots], scan.exclude)
         ex_rank = group_cumsum(examined, window)
         flags = store.flags[slots]
+        created = store.created[slots]
         ok = examined & (ex_rank <= store.config.max_scan_per_author) & ((flags & LIVE) != 0)
-        own = ((flags & RETWEET) != 0) & (store.col_u64("source_user_id")[slots] == np.uint64(viewer))
-        ok &= ~own & (store.created[slots] >= cutoff_s)
-        if followed is not None:
-            ok &= self._reply_rule(slots, flags, followed)
+        own = ((flags & RETWEET) != 0) & (store.col_u64("source_user_id")[slots] == np.uint64(scan.viewer))
+        ok &= ~own & (created >= scan.cutoff_s)
+        if reply.any():
+            ok &= self._reply_rule(slots, np.repeat(reply, window), scan.followed)
         rank = group_cumsum(ok, window)
-        take = ok & (rank <= cap)
+        take = ok & (rank <= np.repeat(caps, window))
         group = np.repeat(np.arange(tls.shape[0]), window)
         n_ok = np.bincount(group[ok], minlength=tls.shape[0])
         n_examined = np.bincount(group[examined], minlength=tls.shape[0])
-        complete = (n_ok >= cap) | (window >= lengths) | (n_examined >= store.config.max_scan_per_author)
-        return slots[take], group[take], complete
+        complete = (n_ok >= caps) | (window >= lengths) | (n_examined >= store.config.max_scan_per_author)
+        oldest = created[np.cumsum(window) - 1] if created.size else np.zeros(0, dtype=np.int64)
+        return _PassResult(slots[take], group[take], complete, oldest)
 
-    def _reply_rule(self, slots: I64, flags: npt.NDArray[np.uint8], followed: U64) -> npt.NDArray[np.bool_]:
+    def _reply_rule(self, slots: I64, applies: Bools, followed: U64) -> Bools:
+        """SPEC §4.5 reply rule for the entries where `applies` (secondary timelines)."""
         store = self.store
         parent_ids = store.col_u64("in_reply_to_post_id")[slots]
-        replies = np.flatnonzero(parent_ids != 0)
+        replies = np.flatnonzero(applies & (parent_ids != 0))
         passes = np.ones(slots.shape[0], dtype=np.bool_)
         if replies.size == 0:
             return passes

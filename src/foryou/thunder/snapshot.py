@@ -92,7 +92,9 @@ def _restore(arrays: dict[str, npt.NDArray[np.generic]], config: StoreConfig) ->
     store.ids.put_many(store.col_u64("post_id")[live], live.astype(np.int32))
     author_ids: npt.NDArray[np.uint64] = arrays["author_ids"]  # type: ignore[assignment]
     store.author_ids = author_ids.copy()
-    store.author_index = {aid: ai for ai, aid in enumerate(author_ids.tolist()) if aid != 0}
+    present = np.flatnonzero(author_ids != 0)
+    store.author_index = IdTable(max(present.shape[0], 16))
+    store.author_index.put_many(author_ids[present], present.astype(np.int32))
     store.free_authors = [ai for ai in range(author_ids.shape[0] - 1, -1, -1) if author_ids[ai] == 0]
     pool = store.timelines
     pool.ensure_timelines(author_ids.shape[0] * KINDS)

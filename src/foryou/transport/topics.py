@@ -20,7 +20,7 @@ TOPIC_RETENTION_MS = 3 * 24 * 3600 * 1000  # must exceed thunder.retention_s (2 
 
 
 def dead_letter_topic(topic: str) -> str:
-    """Where consumers of `topic` send records they cannot decode (decision Thunder-5)."""
+    """Where consumers of `topic` send records they cannot decode (docs/decisions.md)."""
     return f"{topic}.dlq"
 
 

@@ -24,6 +24,7 @@ class CoreDataCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):
         "conversation_id",
         "ancestors",
         "author_id",
+        "core_data_found",
     )
 
     def __init__(self, posts: PostEntityReader) -> None:
@@ -40,7 +41,9 @@ class CoreDataCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):
 def _hydrated(cand: PostCandidate, found: dict[int, PostCoreData]) -> PostCandidate:
     data = found.get(cand.tweet_id)
     if data is None:
-        return PostCandidate(cand.tweet_id, author_id=cand.author_id, ancestors=list(cand.ancestors))
+        return PostCandidate(
+            cand.tweet_id, author_id=cand.author_id, ancestors=list(cand.ancestors), core_data_found=False
+        )
     original = found.get(data.repost_of_post_id) if data.repost_of_post_id else data
     is_repost = data.repost_of_post_id != 0
     ancestors = list(cand.ancestors)
@@ -60,4 +63,5 @@ def _hydrated(cand: PostCandidate, found: dict[int, PostCoreData]) -> PostCandid
         in_reply_to_tweet_id=None if is_repost else data.in_reply_to_post_id or None,
         conversation_id=None if is_repost else data.conversation_id or None,
         ancestors=[] if is_repost else ancestors,
+        core_data_found=True,
     )

@@ -38,6 +38,11 @@ class VFCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):
             for c in candidates
         ]
 
+    def degraded_reason(self, hydrated: list[PostCandidate]) -> str | None:
+        if any(c.visibility is not None and c.visibility.action == VisibilityAction.UNAVAILABLE for c in hydrated):
+            return "vf_unavailable"
+        return None
+
     async def _lookup(self, ids: list[int], level: str, viewer: int) -> dict[int, Visibility]:
         if not ids:
             return {}

@@ -1,11 +1,16 @@
-"""In-process clients over the Phoenix serving services (`foryou.phoenix_service`)."""
+"""Clients of the Phoenix services: in-process (single-process mode) and gRPC (distributed mode)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import grpc
+
+from foryou._proto.foryou.phoenix.v1 import phoenix_pb2, phoenix_pb2_grpc
+from foryou.core.errors import InvalidInputError, ResourceExhaustedError, UnavailableError
 from foryou.home_mixer.clients.types import RetrievedPost
 from foryou.home_mixer.query import UserActionSequence
+from foryou.phoenix_service.convert import history_to_wire, predictions_from_wire
 from foryou.phoenix_service.ranking import RankingService
 from foryou.phoenix_service.retrieval import RetrievalService
 
@@ -29,3 +34,48 @@ class InProcessPredictionClient:
         return await self.service.predict(
             user_id=user_id, sequence=sequence.actions, candidates=candidates, surface=surface
         )
+
+
+def _unavailable(service: str, exc: grpc.aio.AioRpcError) -> Exception:
+    if exc.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+        return ResourceExhaustedError(f"{service}: {exc.details()}")
+    if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
+        return InvalidInputError(f"{service}: {exc.details()}")
+    return UnavailableError(f"{service}: {exc.code().name} {exc.details()}")
+
+
+class GrpcRetrievalClient:
+    def __init__(self, channel: grpc.aio.Channel, *, timeout_s: float = 1.0) -> None:
+        self.stub = phoenix_pb2_grpc.PhoenixRetrievalServiceStub(channel)
+        self.timeout_s = timeout_s
+
+    async def retrieve(self, *, user_id: int, sequence: UserActionSequence, max_results: int) -> list[RetrievedPost]:
+        request = phoenix_pb2.RetrieveRequest(
+            user_id=user_id, history=history_to_wire(sequence.actions), max_results=max_results
+        )
+        try:
+            response = await self.stub.Retrieve(request, timeout=self.timeout_s)
+        except grpc.aio.AioRpcError as exc:
+            raise _unavailable("phoenix retrieval", exc) from exc
+        return [RetrievedPost(p.post_id, p.author_id, p.in_reply_to_post_id, p.score) for p in response.posts]
+
+
+class GrpcPredictionClient:
+    def __init__(self, channel: grpc.aio.Channel, *, timeout_s: float = 2.0) -> None:
+        self.stub = phoenix_pb2_grpc.PhoenixPredictionServiceStub(channel)
+        self.timeout_s = timeout_s
+
+    async def predict(
+        self, *, user_id: int, sequence: UserActionSequence, candidates: Sequence[tuple[int, int]], surface: int
+    ) -> list[dict[str, float] | None]:
+        request = phoenix_pb2.PredictRequest(
+            user_id=user_id,
+            history=history_to_wire(sequence.actions),
+            candidates=[phoenix_pb2.PredictCandidate(post_id=p, author_id=a) for p, a in candidates],
+            product_surface=surface,
+        )
+        try:
+            response = await self.stub.Predict(request, timeout=self.timeout_s)
+        except grpc.aio.AioRpcError as exc:
+            raise _unavailable("phoenix prediction", exc) from exc
+        return predictions_from_wire(response.predictions)

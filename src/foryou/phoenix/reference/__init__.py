@@ -5,6 +5,7 @@ batch rows, heads and mask entries. The fast PyTorch paths are tested against th
 files are generated with them.
 """
 
+from foryou.phoenix.reference.models import reference_encode_user, reference_score_candidates
 from foryou.phoenix.reference.numpy_forward import ranker_forward, retrieval_forward
 
-__all__ = ["ranker_forward", "retrieval_forward"]
+__all__ = ["ranker_forward", "reference_encode_user", "reference_score_candidates", "retrieval_forward"]

@@ -193,7 +193,7 @@ def retrieval_forward(p: Arrays, cfg: dict[str, Any], inputs: Arrays) -> dict[st
             r = e @ _f(p[tower + "candidate_tower_projection_1"])
             r = (r / (1.0 + np.exp(-r))) @ _f(p[tower + "candidate_tower_projection_2"])
             cands.append(_l2(r)[0])
-        res["candidate_representation"].append(np.stack(cands))
+        res["candidate_representation"].append(np.stack(cands) if cands else np.zeros((0, x.shape[1])))
         scores = np.where(enabled, corpus @ rep, float(cfg["retrieval_masked_score"]))
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))[:k]
         res["top_k_indices"].append(np.array(order, dtype=np.float64))

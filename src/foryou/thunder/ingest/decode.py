@@ -19,6 +19,7 @@ from foryou.thunder.light_post import NewPosts
 from foryou.transport.record import Record
 
 _VIDEO = events_pb2.VIDEO
+_MAX_ID = (1 << 64) - 1
 
 
 @dataclass
@@ -31,33 +32,33 @@ class DecodedBatch:
 
 
 def decode_batch(records: Sequence[Record], *, min_video_duration_ms: int) -> DecodedBatch:
-    cols: list[list[int]] = [[] for _ in range(10)]
+    rows: list[tuple[int, ...]] = []
     deletes: list[tuple[int, int]] = []
     failures: list[tuple[Record, str]] = []
     unknown = nullcast = 0
-    event = events_pb2.Event()
+    parse = events_pb2.Event.FromString
     for record in records:
         try:
-            event.ParseFromString(record.value)
+            event = parse(record.value)
         except DecodeError as exc:
             failures.append((record, f"not a foryou.events.v1.Event: {exc}"))
             continue
         kind = event.WhichOneof("payload")
         if kind == "post_created":
             p = event.post_created
-            if p.post_id == 0 or p.author_id == 0:
-                failures.append((record, "PostCreated without post_id or author_id"))
+            pid, aid = p.post_id, p.author_id
+            created_ms = p.created_at_ms or creation_ms(pid)
+            if not (0 < pid < _MAX_ID and 0 < aid < _MAX_ID) or created_ms < 0:
+                failures.append((record, "PostCreated without valid post_id, author_id or created_at_ms"))
             elif p.nullcast:
                 nullcast += 1
             else:
-                created_ms = p.created_at_ms or creation_ms(p.post_id)
                 media = p.media
                 video = len(media) == 1 and media[0].kind == _VIDEO and media[0].duration_ms >= min_video_duration_ms
-                for col, value in zip(
-                    cols,
+                rows.append(
                     (
-                        p.post_id,
-                        p.author_id,
+                        pid,
+                        aid,
                         created_ms // 1000,
                         p.in_reply_to_post_id,
                         p.in_reply_to_user_id,
@@ -66,33 +67,35 @@ def decode_batch(records: Sequence[Record], *, min_video_duration_ms: int) -> De
                         p.conversation_id,
                         p.quoted_post_id,
                         video,
-                    ),
-                    strict=True,
-                ):
-                    col.append(value)
+                    )
+                )
         elif kind == "post_deleted":
             d = event.post_deleted
-            if d.post_id == 0:
-                failures.append((record, "PostDeleted without post_id"))
+            if not _valid(d.post_id):
+                failures.append((record, "PostDeleted without a valid post_id"))
             else:
                 at_ms = d.deleted_at_ms or event.event_time_ms or record.timestamp_ms
                 deletes.append((d.post_id, at_ms // 1000))
         else:
             unknown += 1
-    return DecodedBatch(_columns(cols), deletes, failures, unknown, nullcast)
+    return DecodedBatch(_columns(rows), deletes, failures, unknown, nullcast)
 
 
-def _columns(cols: list[list[int]]) -> NewPosts:
-    u64 = [np.array(c, dtype=np.uint64) for c in cols]
+def _valid(entity_id: int) -> bool:
+    return 0 < entity_id < _MAX_ID  # the all-ones id is reserved by the store's hash tables
+
+
+def _columns(rows: list[tuple[int, ...]]) -> NewPosts:
+    table = np.array(rows, dtype=np.uint64).reshape(-1, 10)  # one conversion for the whole batch
     return NewPosts(
-        post_id=u64[0],
-        author_id=u64[1],
-        created_at_s=np.array(cols[2], dtype=np.int64),
-        in_reply_to_post_id=u64[3],
-        in_reply_to_user_id=u64[4],
-        source_post_id=u64[5],
-        source_user_id=u64[6],
-        conversation_id=u64[7],
-        quoted_post_id=u64[8],
-        has_video=np.array(cols[9], dtype=np.bool_),
+        post_id=table[:, 0].copy(),
+        author_id=table[:, 1].copy(),
+        created_at_s=table[:, 2].astype(np.int64),
+        in_reply_to_post_id=table[:, 3].copy(),
+        in_reply_to_user_id=table[:, 4].copy(),
+        source_post_id=table[:, 5].copy(),
+        source_user_id=table[:, 6].copy(),
+        conversation_id=table[:, 7].copy(),
+        quoted_post_id=table[:, 8].copy(),
+        has_video=table[:, 9].astype(np.bool_),
     )
