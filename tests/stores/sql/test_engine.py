@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,3 +69,35 @@ def test_a_batch_commits_once_and_rolls_back_on_error(tmp_path: Path) -> None:
         asyncio.run(body())
     finally:
         engine.close()
+
+
+def test_readers_see_committed_data_and_the_batch_task_its_own(tmp_path: Path) -> None:
+    engine = SqliteEngine(tmp_path)
+    engine.create_schema(["CREATE TABLE t (x BIGINT PRIMARY KEY)"])
+
+    def count(tx: SqlTx) -> int:
+        return int(tx.query("SELECT count(*) FROM t")[0][0])
+
+    async def other_task() -> int:
+        return await engine.read(count)
+
+    async def body() -> None:
+        async with engine.batch():
+            await engine.run(lambda tx: tx.execute("INSERT INTO t VALUES (1)"))
+            assert await engine.read(count) == 1  # the batch's own task reads on the writer
+            # another task (started outside the batch, as requests are) reads committed data only
+            assert await asyncio.create_task(other_task(), context=contextvars.Context()) == 0
+        assert await asyncio.create_task(other_task()) == 1
+        assert max(await asyncio.gather(*(other_task() for _ in range(12)))) == 1
+        assert engine._readers_open <= engine.max_readers
+        with pytest.raises(UnavailableError):
+            await engine.read(lambda tx: tx.query("SELECT * FROM missing"))
+        assert len(engine._idle) == engine._readers_open  # the failed reader was closed, not kept
+
+    try:
+        asyncio.run(body())
+    finally:
+        engine.close()
+    assert engine._readers_open == 0
+    with pytest.raises(UnavailableError, match="closed"):
+        asyncio.run(engine.read(count))

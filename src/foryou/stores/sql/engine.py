@@ -62,14 +62,68 @@ class SqlTx(Protocol):
 
 
 class SqlEngine(ABC):
-    """A connection, a lock and a dialect. Subclasses: `SqliteEngine`, `PostgresEngine`."""
+    """A writer connection behind a lock, a pool of reader connections, and a dialect.
+
+    Subclasses: `SqliteEngine`, `PostgresEngine`. Writes (`run`) are serialised on the writer; reads
+    (`read`) take one of up to `max_readers` reader connections, so that the parallel hydrators of one
+    request, and ingestion, do not queue behind each other. A reader sees committed data only; the
+    task inside a `batch()` reads on the writer, so it sees its own uncommitted writes.
+    """
 
     name: str = "sql"
+    max_readers: int = 4
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._closed = False
         self._batch_depth = 0
+        self._pool = threading.Condition()
+        self._idle: list[Any] = []
+        self._readers_open = 0
+
+    async def read(self, fn: Callable[[SqlTx], T]) -> T:
+        """Run the read-only `fn` in one transaction on a reader connection, in a worker thread."""
+        if _INLINE.get() or not self._has_readers():
+            return await self.run(fn)
+        return await asyncio.to_thread(self._read_pooled, fn)
+
+    def _read_pooled(self, fn: Callable[[SqlTx], T]) -> T:
+        conn = self._acquire_reader()
+        ok = False
+        try:
+            result = self._read_transaction(conn, fn)
+            ok = True
+            return result
+        finally:
+            self._release_reader(conn, keep=ok)
+
+    def _acquire_reader(self) -> Any:
+        with self._pool:
+            while True:
+                if self._closed:
+                    raise UnavailableError(f"{self.name} store is closed")
+                if self._idle:
+                    return self._idle.pop()
+                if self._readers_open < self.max_readers:
+                    self._readers_open += 1
+                    break
+                self._pool.wait()
+        try:
+            return self._open_reader()
+        except BaseException:
+            with self._pool:
+                self._readers_open -= 1
+                self._pool.notify()
+            raise
+
+    def _release_reader(self, conn: Any, *, keep: bool) -> None:
+        with self._pool:
+            if keep and not self._closed:
+                self._idle.append(conn)
+            else:
+                self._readers_open -= 1
+                self._close_reader(conn)
+            self._pool.notify()
 
     async def run(self, fn: Callable[[SqlTx], T]) -> T:
         """Run `fn` in one transaction in a worker thread (inline inside this task's `batch()`)."""
@@ -91,10 +145,11 @@ class SqlEngine(ABC):
     async def batch(self) -> AsyncIterator[None]:
         """Group the calls made inside into one transaction, each call a savepoint of it.
 
-        For ingestion: one commit per batch instead of one per call, and the calls of the task that
-        opened the batch run inline (a savepoint write costs ~10 µs, a thread hop ~100 µs); other
-        tasks, such as requests, still run theirs in worker threads. Committed if the block ends
-        normally, rolled back if it raises (replaying the batch's events is safe).
+        For ingestion: one commit per batch instead of one per call. The calls of the task that opened
+        the batch, and of tasks it creates, run inline on the writer (a savepoint write costs ~10 µs, a
+        thread hop ~100 µs) and see the batch's uncommitted writes; other tasks, such as requests, keep
+        using worker threads and readers. Committed if the block ends normally, rolled back if it
+        raises (replaying the batch's events is safe).
         """
         await asyncio.to_thread(self._set_batch, True, True)
         inline = _INLINE.set(True)
@@ -121,11 +176,17 @@ class SqlEngine(ABC):
         return self._batch_depth > 0
 
     def close(self) -> None:
-        """Close the connection; every later call raises `UnavailableError`."""
+        """Close the connections; every later call raises `UnavailableError`."""
         with self._lock:
             if not self._closed:
                 self._closed = True
                 self._close_connection()
+        with self._pool:
+            for conn in self._idle:
+                self._readers_open -= 1
+                self._close_reader(conn)
+            self._idle.clear()
+            self._pool.notify_all()
 
     @property
     def closed(self) -> bool:
@@ -140,6 +201,19 @@ class SqlEngine(ABC):
 
     @abstractmethod
     def _transaction(self, fn: Callable[[SqlTx], T]) -> T: ...
+
+    def _has_readers(self) -> bool:
+        """False where a second connection cannot see the same data (an in-memory SQLite database)."""
+        return True
+
+    @abstractmethod
+    def _open_reader(self) -> Any: ...
+
+    @abstractmethod
+    def _read_transaction(self, conn: Any, fn: Callable[[SqlTx], T]) -> T: ...
+
+    @abstractmethod
+    def _close_reader(self, conn: Any) -> None: ...
 
     @abstractmethod
     def _begin_batch(self) -> None: ...

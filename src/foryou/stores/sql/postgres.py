@@ -52,13 +52,32 @@ class PostgresEngine(SqlEngine):
         super().__init__()
         if schema is not None and not _SCHEMA_NAME.match(schema):
             raise ConfigError(f"postgres schema name {schema!r} must match {_SCHEMA_NAME.pattern}")
+        self._dsn, self._schema = dsn, schema
+        self._conn = self._connect(create_schema=True)
+
+    def _connect(self, *, create_schema: bool = False) -> psycopg.Connection[Any]:
         try:
-            self._conn = psycopg.connect(dsn, autocommit=True)
-            if schema is not None:
-                self._conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-                self._conn.execute(f"SET search_path TO {schema}")
+            conn = psycopg.connect(self._dsn, autocommit=True)
+            if self._schema is not None:
+                if create_schema:
+                    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self._schema}")
+                conn.execute(f"SET search_path TO {self._schema}")
+            return conn
         except psycopg.Error as exc:
             raise UnavailableError(f"postgres store: cannot connect: {exc}") from exc
+
+    def _open_reader(self) -> psycopg.Connection[Any]:
+        return self._connect()
+
+    def _read_transaction(self, conn: psycopg.Connection[Any], fn: Callable[[SqlTx], T]) -> T:
+        try:
+            with conn.transaction(), conn.cursor() as cursor:
+                return fn(_PgTx(cursor))
+        except psycopg.Error as exc:
+            raise UnavailableError(f"postgres store: {exc}") from exc
+
+    def _close_reader(self, conn: psycopg.Connection[Any]) -> None:
+        conn.close()
 
     def _transaction(self, fn: Callable[[SqlTx], T]) -> T:
         try:

@@ -102,7 +102,7 @@ class SqlPostEntityStore:
                     out[post.post_id] = post
             return out
 
-        return await self._engine.run(read)
+        return await self._engine.read(read)
 
     async def media(self, ids: Sequence[PostId]) -> dict[PostId, tuple[Media, ...]]:
         return {i: p.media for i, p in (await self.core_data(ids)).items()}

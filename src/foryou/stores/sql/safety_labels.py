@@ -49,7 +49,7 @@ class SqlSafetyLabelStore:
                     labels[dec(post_id)].add(label)
             return originals, labels
 
-        originals, labels = await self._engine.run(read)
+        originals, labels = await self._engine.read(read)
         out: dict[PostId, Visibility] = {}
         for post_id in ids:
             found = labels.get(post_id, set()) | labels.get(originals.get(post_id, 0), set())

@@ -49,5 +49,5 @@ class SqlServedHistoryStore:
 
     async def recent(self, viewer: UserId, now_ms: int, max_age_s: int, max_ids: int) -> list[PostId]:
         since = now_ms - 1000 * max_age_s
-        items = await self._engine.run(lambda tx: _items(tx, viewer, since))
+        items = await self._engine.read(lambda tx: _items(tx, viewer, since))
         return recent_ids(items, now_ms, max_age_s, max_ids)

@@ -79,15 +79,15 @@ class SqlSocialGraphStore:
                 subscribed_user_ids=tuple(sorted(lists[_SUBSCRIPTION])),
             )
 
-        return await self._engine.run(read)
+        return await self._engine.read(read)
 
     async def following(self, user: UserId, limit: int) -> list[UserId]:
         sql = "SELECT target FROM edges WHERE kind = ? AND source = ?"
-        rows = await self._engine.run(lambda tx: tx.query(sql, (int(EdgeKind.FOLLOW), enc(user))))
+        rows = await self._engine.read(lambda tx: tx.query(sql, (int(EdgeKind.FOLLOW), enc(user))))
         return sorted(UserId(dec(t)) for (t,) in rows)[: max(limit, 0)]
 
     async def followers_count(self, user: UserId) -> int:
-        rows = await self._engine.run(
+        rows = await self._engine.read(
             lambda tx: tx.query("SELECT n FROM follower_counts WHERE user_id = ?", (enc(user),))
         )
         return int(rows[0][0]) if rows else 0

@@ -42,11 +42,42 @@ class SqliteEngine(SqlEngine):
             Path(directory).mkdir(parents=True, exist_ok=True)
             target = str(Path(directory) / DB_FILE)
         self.path = target
-        # autocommit mode: transactions are opened explicitly with BEGIN in `_transaction`.
-        self._conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        self._conn = self._connect()
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA busy_timeout=5000")
+
+    def _connect(self) -> sqlite3.Connection:
+        # autocommit mode: transactions are opened explicitly with BEGIN.
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout=5000")
+        return conn
+
+    def _has_readers(self) -> bool:
+        return self.path != ":memory:"
+
+    def _open_reader(self) -> sqlite3.Connection:
+        try:
+            conn = self._connect()
+            conn.execute("PRAGMA query_only=1")
+            return conn
+        except sqlite3.Error as exc:
+            raise UnavailableError(f"sqlite store {self.path}: {exc}") from exc
+
+    def _read_transaction(self, conn: sqlite3.Connection, fn: Callable[[SqlTx], T]) -> T:
+        cursor = conn.cursor()
+        try:
+            cursor.execute("BEGIN")  # one snapshot for every query of `fn`
+            try:
+                return fn(_SqliteTx(cursor))
+            finally:
+                cursor.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise UnavailableError(f"sqlite store {self.path}: {exc}") from exc
+        finally:
+            cursor.close()
+
+    def _close_reader(self, conn: sqlite3.Connection) -> None:
+        conn.close()
 
     def _transaction(self, fn: Callable[[SqlTx], T]) -> T:
         # Inside a batch every call is a savepoint of the batch's transaction.

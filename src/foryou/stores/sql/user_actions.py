@@ -82,5 +82,5 @@ class SqlUserActionStore:
 
     async def actions(self, user: UserId) -> list[UserAction]:
         sql = f"SELECT {_COLUMNS} FROM user_actions WHERE user_id = ? ORDER BY time_ms DESC, event_id DESC LIMIT ?"
-        rows = await self._engine.run(lambda tx: tx.query(sql, (enc(user), self._cap)))
+        rows = await self._engine.read(lambda tx: tx.query(sql, (enc(user), self._cap)))
         return [_action(r) for r in reversed(rows)]

@@ -49,4 +49,4 @@ class SqlUserStore:
                     out[user] = UserProfile(user, name, counts.get(user, 0), level, created)
             return out
 
-        return await self._engine.run(read)
+        return await self._engine.read(read)
