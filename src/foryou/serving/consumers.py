@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
 from foryou.core.clock import Clock
+from foryou.core.errors import UnavailableError
 from foryou.phoenix_service.live_index import LiveIndex
 from foryou.stores import StoreIngestor
 from foryou.transport.record import Consumer, Record
@@ -53,27 +54,36 @@ async def run_store_consumer(
     stats: ConsumerStats,
     stop: asyncio.Event,
     observe: Callable[[pb.Event], None] | None = None,
+    *,
+    purge: Callable[[], Awaitable[object]] | None = None,
+    purge_interval_s: float = 600.0,
 ) -> None:
-    """Runs on the server's event loop (the stores are used there too); polls off the loop."""
+    """Runs on the server's event loop (the stores are used there too); polls off the loop. A batch
+    is applied in one store transaction; on an outage it is retried, and offsets wait for it."""
     loop = asyncio.get_running_loop()
+    next_purge = loop.time() + purge_interval_s
     while not stop.is_set():
         batch = await loop.run_in_executor(None, consumer.poll_batch, BATCH, 0.2)
-        for record in batch:
-            event = _decode(record, stats)
-            if event is None:
-                continue
+        events = [e for e in (_decode(r, stats) for r in batch) if e is not None]
+        while events and not stop.is_set():
             try:
-                await ingestor.apply(event)
-                stats.applied += 1
-                if observe is not None:
-                    observe(event)
-            except Exception as exc:  # a bad event is counted and skipped, never fatal
+                await ingestor.apply_batch(events)
+                break
+            except UnavailableError as exc:
                 stats.failed += 1
                 log.warning("store ingest failed", extra={"event": "failed", "error": repr(exc)})
+                await asyncio.sleep(0.5)
+        stats.applied += len(events)
+        if observe is not None:
+            for event in events:
+                observe(event)
         if batch:
             consumer.commit(_next_offsets(batch))
         if not any(consumer.lag().values()):
             stats.caught_up.set()
+        if purge is not None and loop.time() >= next_purge:
+            await purge()
+            next_purge = loop.time() + purge_interval_s
 
 
 def run_index_consumer(

@@ -125,7 +125,12 @@ class SingleProcess:
         self._tasks.append(
             asyncio.get_running_loop().create_task(
                 run_store_consumer(
-                    store_consumer, ingestor, self.store_stats, self._stop_tasks, observe=self.users.observe
+                    store_consumer,
+                    ingestor,
+                    self.store_stats,
+                    self._stop_tasks,
+                    observe=self.users.observe,
+                    purge=lambda: self.stores.purge_expired(self.clock.now_ms()),
                 )
             )
         )
