@@ -74,3 +74,12 @@ def test_wrong_parameter_shape_is_an_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["phoenix", "parity", str(tmp_path / "bad.npz")])
     assert result.exit_code == 2
     assert read_golden(tmp_path / "bad.npz").config["model_kind"] == "retrieval"
+
+
+def test_incomplete_file_is_an_error(tmp_path: Path) -> None:
+    golden = synthetic_golden(synthetic_config("ranker"), seed=1)
+    del golden.outputs["probs"]
+    write_golden(tmp_path / "bad.npz", golden)
+    result = runner.invoke(app, ["phoenix", "parity", str(tmp_path / "bad.npz")])
+    assert result.exit_code == 2
+    assert "output/probs" in result.output
