@@ -15,9 +15,10 @@ def ranker(
     repeats: int = typer.Option(30, min=3, help="timed runs of the cached path per candidate count"),
     threads: int = typer.Option(2, min=1, help="torch intra-op threads (the target machine has 2 cores)"),
     candidates: list[int] = typer.Option([32, 256, 1024], "--candidates", "-c", help="candidate counts C"),
+    chunk_size: int | None = typer.Option(None, min=1, help="candidates per chunk (default phoenix.rank_chunk_size)"),
 ) -> None:
     """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward."""
     from foryou.phoenix.bench import run_ranker_bench
 
-    result = run_ranker_bench(counts=candidates, repeats=repeats, threads=threads)
+    result = run_ranker_bench(counts=candidates, repeats=repeats, threads=threads, chunk_size=chunk_size)
     typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))

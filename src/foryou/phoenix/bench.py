@@ -6,6 +6,7 @@ and C candidates; both paths start from hashes and end at logits, under `torch.i
 
 from __future__ import annotations
 
+import dataclasses
 import resource
 import sys
 import time
@@ -66,19 +67,26 @@ def _peak_rss_mb() -> float:
 
 
 def run_ranker_bench(
-    *, counts: Sequence[int] = CANDIDATE_COUNTS, repeats: int = 30, warmup: int = 5, threads: int = 2
+    *,
+    counts: Sequence[int] = CANDIDATE_COUNTS,
+    repeats: int = 30,
+    warmup: int = 5,
+    threads: int = 2,
+    chunk_size: int | None = None,
 ) -> dict[str, Any]:
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        return _run(counts, repeats, warmup, threads)
+        return _run(counts, repeats, warmup, threads, chunk_size)
     finally:
         torch.set_num_threads(previous)
 
 
-def _run(counts: Sequence[int], repeats: int, warmup: int, threads: int) -> dict[str, Any]:
+def _run(counts: Sequence[int], repeats: int, warmup: int, threads: int, chunk_size: int | None) -> dict[str, Any]:
     torch.manual_seed(0)
     config = PhoenixConfig(transformer=DEMO_TRANSFORMER, inputs=InputConfig(history_seq_len=HISTORY))
+    if chunk_size is not None:
+        config = dataclasses.replace(config, rank_chunk_size=chunk_size)
     model = PhoenixRanker(config).eval()
     results = []
     for c in counts:
