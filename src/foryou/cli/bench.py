@@ -17,8 +17,11 @@ def ranker(
     candidates: list[int] = typer.Option([32, 256, 1024], "--candidates", "-c", help="candidate counts C"),
     chunk_size: int | None = typer.Option(None, min=1, help="candidates per chunk (default phoenix.rank_chunk_size)"),
 ) -> None:
-    """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward."""
-    from foryou.phoenix.bench import run_ranker_bench
+    """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward.
 
-    result = run_ranker_bench(counts=candidates, repeats=repeats, threads=threads, chunk_size=chunk_size)
+    Runs in a fresh interpreter with OMP_WAIT_POLICY=PASSIVE unless the environment sets it.
+    """
+    from foryou.phoenix.bench import run_in_subprocess
+
+    result = run_in_subprocess(counts=candidates, repeats=repeats, threads=threads, chunk_size=chunk_size)
     typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))
