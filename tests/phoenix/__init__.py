@@ -1,0 +1,1 @@
+"""Tests of foryou.phoenix (a package, so that helpers import relatively)."""

@@ -32,9 +32,12 @@ def test_other_config_passes(tmp_path: Path, kind: str) -> None:
     """Hq=4, Hkv=2, dk=16, D=48 (Hq·dk ≠ D), 3 layers, 3 user/item hashes, a fully padded user."""
     path = tmp_path / f"{kind}.npz"
     write_golden(path, synthetic_golden(synthetic_config(kind), seed=7))
-    report = run_parity(path)
-    assert report.ok, report.to_json()
-    assert "intermediate/decoder_layer_2_out" in report.per_output
+    result = runner.invoke(app, ["phoenix", "parity", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["ok"] is True and doc["max_abs_err"] <= 1e-4
+    assert "intermediate/decoder_layer_2_out" in doc["per_output"]
+    assert run_parity(path).to_json() == doc
 
 
 def test_single_head_deep_config_passes(tmp_path: Path) -> None:
@@ -74,3 +77,12 @@ def test_wrong_parameter_shape_is_an_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["phoenix", "parity", str(tmp_path / "bad.npz")])
     assert result.exit_code == 2
     assert read_golden(tmp_path / "bad.npz").config["model_kind"] == "retrieval"
+
+
+def test_incomplete_file_is_an_error(tmp_path: Path) -> None:
+    golden = synthetic_golden(synthetic_config("ranker"), seed=1)
+    del golden.outputs["probs"]
+    write_golden(tmp_path / "bad.npz", golden)
+    result = runner.invoke(app, ["phoenix", "parity", str(tmp_path / "bad.npz")])
+    assert result.exit_code == 2
+    assert "output/probs" in result.output

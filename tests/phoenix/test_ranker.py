@@ -233,3 +233,18 @@ def test_projected_candidate_tables_match_and_follow_weight_updates() -> None:
         full = model(batch)
     assert (after - before).abs().max() > 1e-3
     assert (after - full)[live_slots(batch)].abs().max() <= TOL
+
+
+def test_out_of_range_surface_is_a_zero_row() -> None:
+    model = ranker()
+    surfaces = torch.tensor([[0, 15, 16, -1]])
+    emb = model.reduce.surface_embedding(surfaces, torch.float32)
+    assert torch.equal(emb[0, 0], model.reduce.surface_table[0].detach())
+    assert emb[0, 2:].abs().sum() == 0
+    batch = random_batch(SMALL_INPUTS, 1, 4, seed=12)
+    cands = replace(batch.candidates, surfaces=surfaces)
+    with torch.no_grad():
+        slow = model.reduce.candidate_tokens(cands, model.tables.embed_candidates(cands), torch.float32)
+    with torch.inference_mode():
+        fast = model._candidate_tokens(cands, None)
+    assert (fast - slow).abs().max() < 1e-5

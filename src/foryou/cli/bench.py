@@ -43,12 +43,17 @@ def ranker(
     repeats: int = typer.Option(30, min=3, help="timed runs of the cached path per candidate count"),
     threads: int = typer.Option(2, min=1, help="torch intra-op threads (the target machine has 2 cores)"),
     candidates: list[int] = typer.Option([32, 256, 1024], "--candidates", "-c", help="candidate counts C"),
+    chunk_size: int | None = typer.Option(None, min=1, help="candidates per chunk (default phoenix.rank_chunk_size)"),
 ) -> None:
-    """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward."""
-    from foryou.phoenix.bench import run_ranker_bench
+    """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward, and the
+    ranking service under concurrent requests (micro-batched and not).
+
+    Runs in a fresh interpreter with OMP_WAIT_POLICY=PASSIVE unless the environment sets it.
+    """
+    from foryou.phoenix.bench import run_in_subprocess
     from foryou.phoenix_service.bench import run_service_bench
 
-    result = run_ranker_bench(counts=candidates, repeats=repeats, threads=threads)
+    result = run_in_subprocess(counts=candidates, repeats=repeats, threads=threads, chunk_size=chunk_size)
     result["service"] = run_service_bench(threads=threads)
     typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))
 

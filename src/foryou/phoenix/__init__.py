@@ -1,9 +1,17 @@
 """Phoenix: the ranking transformer and the two-tower retrieval model (SPEC §5), in PyTorch.
 
-Inputs are hashed ids (`hashing`, `batch`); `PhoenixRanker` scores candidates (full forward for
-training and parity, cached prefix + chunked candidates for serving via `score_candidates`);
-`RetrievalModel` encodes users and candidates and `top_k` searches a corpus. `checkpoint` saves and
-loads both; `parity` checks them against the upstream golden files.
+Inputs are hashed ids (`hashing`, `batch`). Serving a ranking request::
+
+    model = load_checkpoint(path)                      # or PhoenixRanker(PhoenixConfig.from_params(params))
+    prefix = build_prefix(user_ids=[uid], histories=[history], config=model.config.inputs)
+    cands = build_candidates(candidates=[[(post_id, author_id), ...]], surfaces=surface, config=...)
+    logits = score_candidates(model, prefix, cands)    # [1, C, 19]; prefix once, candidates in chunks
+    scores = serving_outputs(logits, dwell_time_cap_s=model.config.dwell_time_cap_s)
+
+Training uses the plain differentiable forwards: `PhoenixRanker(batch)` -> logits [B, C, 19] (one
+full-sequence pass under the candidate-isolation mask) and `RetrievalModel(prefix, candidates)` ->
+(user vectors [B, D], candidate vectors [B, C, D]); `top_k` searches a corpus. `save_checkpoint` /
+`load_checkpoint` write and read safetensors + config.json; `run_parity` checks a golden file.
 """
 
 from foryou.phoenix.batch import (

@@ -99,6 +99,9 @@ class CandidateEmbeddings:
     post: torch.Tensor  # [B, C, Hi, D]
     author: torch.Tensor  # [B, C, Ha, D]
 
+    def slice(self, start: int, stop: int) -> CandidateEmbeddings:
+        return CandidateEmbeddings(post=self.post[:, start:stop], author=self.author[:, start:stop])
+
 
 @dataclass(frozen=True)
 class HistoryEntry:

@@ -6,10 +6,16 @@ and C candidates; both paths start from hashes and end at logits, under `torch.i
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import json
+import os
 import resource
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -49,15 +55,26 @@ def bench_batch(config: PhoenixConfig, candidates: int, seed: int = 0) -> Phoeni
     )
 
 
-def _timings_ms(fn: Callable[[], object], *, warmup: int, repeats: int) -> list[float]:
+NAIVE_EVERY = 3  # the slow path is timed on every third round
+
+
+def _timings_ms(
+    fast: Callable[[], object], slow: Callable[[], object], *, warmup: int, repeats: int
+) -> tuple[list[float], list[float]]:
+    """Interleaved rounds, so that both paths see the same (shared, noisy) machine."""
     for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000.0)
-    return out
+        fast()
+        slow()
+    fast_ms: list[float] = []
+    slow_ms: list[float] = []
+    for i in range(repeats):
+        for fn, out in ((fast, fast_ms), (slow, slow_ms)):
+            if out is slow_ms and i % NAIVE_EVERY:
+                continue
+            t0 = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - t0) * 1000.0)
+    return fast_ms, slow_ms
 
 
 def _peak_rss_mb() -> float:
@@ -66,19 +83,26 @@ def _peak_rss_mb() -> float:
 
 
 def run_ranker_bench(
-    *, counts: Sequence[int] = CANDIDATE_COUNTS, repeats: int = 30, warmup: int = 5, threads: int = 2
+    *,
+    counts: Sequence[int] = CANDIDATE_COUNTS,
+    repeats: int = 30,
+    warmup: int = 5,
+    threads: int = 2,
+    chunk_size: int | None = None,
 ) -> dict[str, Any]:
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        return _run(counts, repeats, warmup, threads)
+        return _run(counts, repeats, warmup, threads, chunk_size)
     finally:
         torch.set_num_threads(previous)
 
 
-def _run(counts: Sequence[int], repeats: int, warmup: int, threads: int) -> dict[str, Any]:
+def _run(counts: Sequence[int], repeats: int, warmup: int, threads: int, chunk_size: int | None) -> dict[str, Any]:
     torch.manual_seed(0)
     config = PhoenixConfig(transformer=DEMO_TRANSFORMER, inputs=InputConfig(history_seq_len=HISTORY))
+    if chunk_size is not None:
+        config = dataclasses.replace(config, rank_chunk_size=chunk_size)
     model = PhoenixRanker(config).eval()
     results = []
     for c in counts:
@@ -91,8 +115,7 @@ def _run(counts: Sequence[int], repeats: int, warmup: int, threads: int) -> dict
             with torch.inference_mode():
                 return model(b)
 
-        fast = _timings_ms(cached, warmup=warmup, repeats=repeats)
-        slow = _timings_ms(naive, warmup=warmup, repeats=max(5, repeats // 3))
+        fast, slow = _timings_ms(cached, naive, warmup=warmup, repeats=repeats)
         p50, p90, naive_p50 = (float(np.percentile(fast, 50)), float(np.percentile(fast, 90)), float(np.median(slow)))
         results.append(
             {
@@ -111,3 +134,43 @@ def _run(counts: Sequence[int], repeats: int, warmup: int, threads: int) -> dict
         "threads": threads,
         "torch": torch.__version__,
     }
+
+
+# libgomp threads spin while waiting for work; on a shared 2-core machine a spinning thread whose partner
+# was descheduled wastes whole time slices (measured: p50 6-10x worse under load). Passive waiting must
+# be chosen before the OpenMP runtime loads, hence a fresh interpreter.
+BENCH_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
+
+
+def run_in_subprocess(
+    *, counts: Sequence[int], repeats: int, threads: int, chunk_size: int | None, timeout_s: float = 1800.0
+) -> dict[str, Any]:
+    """`run_ranker_bench` in a fresh interpreter with `BENCH_ENV` (caller's own settings win)."""
+    import foryou
+
+    src = str(Path(foryou.__file__).resolve().parents[1])
+    env = {**BENCH_ENV, **os.environ}
+    env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])])
+    args = [sys.executable, "-m", "foryou.phoenix.bench", "--repeats", str(repeats), "--threads", str(threads)]
+    args += ["--candidates", *map(str, counts)]
+    if chunk_size is not None:
+        args += ["--chunk-size", str(chunk_size)]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=True, timeout=timeout_s)
+    result: dict[str, Any] = json.loads(done.stdout)
+    result["omp_wait_policy"] = env["OMP_WAIT_POLICY"]
+    return result
+
+
+def _main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--candidates", type=int, nargs="+", default=list(CANDIDATE_COUNTS))
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--chunk-size", type=int, default=None)
+    ns = parser.parse_args(argv)
+    result = run_ranker_bench(counts=ns.candidates, repeats=ns.repeats, threads=ns.threads, chunk_size=ns.chunk_size)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    _main()

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from foryou.core.errors import CorruptDataError
 from foryou.phoenix.golden import (
     MAX_ABS_ERR,
     TIE_GAP,
@@ -106,9 +107,7 @@ def _ranker(report: ParityReport, model: PhoenixRanker, golden: GoldenFile) -> N
                     cache,
                     batch.candidates.slice(s, s + PARITY_CHUNK),
                     start=s,
-                    candidate_emb=type(cand_emb)(
-                        cand_emb.post[:, s : s + PARITY_CHUNK], cand_emb.author[:, s : s + PARITY_CHUNK]
-                    ),
+                    candidate_emb=cand_emb.slice(s, s + PARITY_CHUNK),
                 )
                 for s in range(0, c, PARITY_CHUNK)
             ],
@@ -118,12 +117,10 @@ def _ranker(report: ParityReport, model: PhoenixRanker, golden: GoldenFile) -> N
     probs = torch.sigmoid(trace.logits.float()).numpy()
     out = golden.outputs
     report.close("logits", logits, out["logits"], TOLERANCES["logits"])
-    if "probs" in out:
-        report.close("probs", probs, out["probs"], TOLERANCES["probs"])
-    if "ranked_indices" in out:
-        ranked = np.argsort(-probs[:, :, 0], axis=1, kind="stable")
-        ref_sorted = np.take_along_axis(out["probs"][:, :, 0], out["ranked_indices"].astype(np.int64), axis=1)
-        report.ranking("ranked_indices", ranked, out["ranked_indices"], ref_sorted)
+    report.close("probs", probs, out["probs"], TOLERANCES["probs"])
+    ranked = np.argsort(-probs[:, :, 0], axis=1, kind="stable")
+    ref_sorted = np.take_along_axis(out["probs"][:, :, 0], out["ranked_indices"].astype(np.int64), axis=1)
+    report.ranking("ranked_indices", ranked, out["ranked_indices"], ref_sorted)
     # A candidate row with no valid key at all is uniform over the whole sequence upstream; the cached
     # path cannot see other candidates, and such slots are padding whose outputs are ignored (SPEC §5.4).
     live = (batch.candidates.valid | batch.prefix.valid.any(dim=1, keepdim=True)).numpy()
@@ -166,9 +163,51 @@ def _retrieval(report: ParityReport, model: RetrievalModel, golden: GoldenFile) 
     report.intermediates(golden, ours)
 
 
+REQUIRED = {
+    "ranker": {"output": ("logits", "probs", "ranked_indices"), "input": ()},
+    "retrieval": {
+        "output": (
+            "user_representation",
+            "user_norm",
+            "candidate_representation",
+            "candidate_padding_mask",
+            "top_k_indices",
+            "top_k_scores",
+        ),
+        "input": ("corpus_embeddings", "corpus_mask", "top_k"),
+    },
+}
+INPUTS = (
+    "user_hashes",
+    "history_post_hashes",
+    "history_author_hashes",
+    "history_actions",
+    "history_product_surface",
+    "candidate_post_hashes",
+    "candidate_author_hashes",
+    "candidate_product_surface",
+    "user_embeddings",
+    "history_post_embeddings",
+    "history_author_embeddings",
+    "candidate_post_embeddings",
+    "candidate_author_embeddings",
+)
+
+
+def _check_complete(path: Path, golden: GoldenFile) -> None:
+    need = REQUIRED.get(str(golden.config.get("model_kind")))
+    if need is None:
+        raise CorruptDataError(f"{path}: unknown model_kind {golden.config.get('model_kind')!r}")
+    missing = [f"output/{k}" for k in need["output"] if k not in golden.outputs]
+    missing += [f"input/{k}" for k in (*INPUTS, *need["input"]) if k not in golden.inputs]
+    if missing:
+        raise CorruptDataError(f"{path}: missing {', '.join(missing)}")
+
+
 def run_parity(path: Path) -> ParityReport:
     """Load `path`, build the model its config describes, and compare everything (float32, CPU)."""
     golden = read_golden(path)
+    _check_complete(path, golden)
     model = model_from_config(golden.config)
     load_upstream_params(model, golden.params)
     model.eval()

@@ -186,10 +186,8 @@ class Attention(nn.Module):
         Same function as `forward` restricted to candidate rows, arranged for speed:
         - a candidate's q and own k share a position and RoPE is a rotation, so the self logit needs no
           RoPE ((R q)·(R k) = q·k); with shared positions RoPE is folded into the q/k weights;
-        - the softmax over [prefix keys, own key] is written out, so no [c, O+1] tensor is concatenated;
-        - it runs on s = σ(2·m·z / cap): cap·tanh(m·z / cap) = 2·cap·s − cap and the constant −cap cancels
-          in the softmax, so weights = exp(2·cap·(s − max s)); the multiplier 2·m / cap is folded into Wq.
-          Masked entries get the finite fill, so a row with no valid key stays uniform, never NaN.
+        - the softmax over [prefix keys, own key] is written out (weights as in `_weights`), so no
+          [c, O+1] tensor is ever concatenated or sliced.
         """
         b, c, _ = x.shape
         if mask.shared_position:

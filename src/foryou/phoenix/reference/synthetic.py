@@ -94,7 +94,8 @@ def synthetic_params(cfg: dict[str, Any], seed: int) -> dict[str, np.ndarray]:
 
 
 def synthetic_inputs(cfg: dict[str, Any], seed: int) -> dict[str, np.ndarray]:
-    """Random inputs with padded history, padded candidates and, in row 0, a fully padded user."""
+    """Random inputs: row 0 a fully padded user (user and history), row 1 right-padded history and a valid
+    item without actions, row 2 a padded user with a valid history; padded candidates in rows 0 and 1."""
     rng = np.random.default_rng(seed)
     b, s, c, d = cfg["batch_size"], cfg["history_seq_len"], cfg["candidate_seq_len"], cfg["emb_size"]
     u, i, a = cfg["num_user_hashes"], cfg["num_item_hashes"], cfg["num_author_hashes"]
@@ -127,6 +128,8 @@ def synthetic_inputs(cfg: dict[str, Any], seed: int) -> dict[str, np.ndarray]:
         x["history_post_hashes"][1, s // 2 :, 0] = 0  # right-padded history
         x["history_actions"][1, 0, :] = 0  # a valid item without actions
         x["candidate_post_hashes"][1, 0, 0] = 0
+    if b > 2:
+        x["user_hashes"][2, 0] = 0  # row 2: padded user (column 0), valid history
     if cfg["model_kind"] == "retrieval":
         n = cfg["corpus_size"]
         corpus = rng.standard_normal((n, d))
