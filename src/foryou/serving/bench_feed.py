@@ -24,6 +24,7 @@ import torch
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
 from foryou.core.clock import Clock
 from foryou.events.eventfile import iter_records
+from foryou.home_mixer.clients.cached_posts import CachedPosts
 from foryou.home_mixer.clients.phoenix_clients import InProcessPredictionClient, InProcessRetrievalClient
 from foryou.home_mixer.clients.store_clients import (
     StorePosts,
@@ -138,7 +139,7 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int) ->
         ),
         retrieval=InProcessRetrievalClient(retrieval),
         ranker=InProcessPredictionClient(ranking),
-        posts=StorePosts(stores),
+        posts=CachedPosts(StorePosts(stores)),
         users=StoreUsers(stores),
         safety_labels=StoreSafetyLabels(stores),
         clock=clock,

@@ -18,6 +18,7 @@ from prometheus_client import CollectorRegistry
 
 from foryou.core.clock import Clock
 from foryou.events.eventfile import read_events
+from foryou.home_mixer.clients.cached_posts import CachedPosts
 from foryou.home_mixer.clients.phoenix_clients import InProcessPredictionClient, InProcessRetrievalClient
 from foryou.home_mixer.clients.store_clients import (
     StorePosts,
@@ -86,7 +87,7 @@ class SingleProcess:
             thunder=InProcessThunderClient(self.thunder.posts),
             retrieval=InProcessRetrievalClient(self.retrieval),
             ranker=InProcessPredictionClient(self.ranking) if self.host.current.ranker is not None else None,
-            posts=StorePosts(self.stores),
+            posts=CachedPosts(StorePosts(self.stores)),
             users=StoreUsers(self.stores),
             safety_labels=StoreSafetyLabels(self.stores),
             clock=clock,
