@@ -225,7 +225,12 @@ class RecentPosts:
         if replies.size == 0:
             return passes
         child = slots[replies]
-        parent = store.ids.get_many(parent_ids[replies]).astype(np.int64)
+        wanted = parent_ids[replies]
+        parent = store.cols["parent_ref"][child].astype(np.int64) - 1
+        hint = np.maximum(parent, 0)
+        stale = (parent < 0) | (store.col_u64("post_id")[hint] != wanted) | ((store.flags[hint] & LIVE) == 0)
+        if stale.any():
+            parent[stale] = store.ids.get_many(wanted[stale])
         stored = parent >= 0
         parent = np.where(stored, parent, 0)
         parent_original = (store.flags[parent] & (REPLY | RETWEET)) == 0
