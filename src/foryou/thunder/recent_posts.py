@@ -19,6 +19,7 @@ from foryou.thunder.post_store import KINDS, LIVE, ORIGINAL, REPLY, RETWEET, SEC
 from foryou.thunder.timelines import group_cumsum, newest_first
 
 I64 = npt.NDArray[np.int64]
+GROWTH = 4  # window growth per pass of top_recent
 FIRST_WINDOW = 4  # entries per timeline in top_recent's first pass: small windows measured fastest
 U64 = npt.NDArray[np.uint64]
 
@@ -125,7 +126,7 @@ class RecentPosts:
                 final.append(result.slots[done[result.group]])
                 rest = ~done
                 tls, caps, reply = tls[rest], caps[rest], reply[rest]
-                window = np.minimum(self.store.timelines.length[tls], window[rest] * 4)
+                window = np.minimum(self.store.timelines.length[tls], window[rest] * GROWTH)
             known = np.concatenate(final) if final else np.zeros(0, dtype=np.int64)
             return ScanResult(self.select_recent(known, max_results), timed_out)
 
