@@ -16,7 +16,6 @@ import numpy as np
 import numpy.typing as npt
 
 from foryou.thunder.post_store import KINDS, LIVE, ORIGINAL, REPLY, RETWEET, SECONDARY, VIDEO, PostStore
-from foryou.thunder.timelines import group_cumsum
 
 I64 = npt.NDArray[np.int64]
 GROWTH = 4  # window growth per pass of top_recent
@@ -208,8 +207,10 @@ class RecentPosts:
         ok = ((flags & LIVE) != 0) & (created >= scan.cutoff_s)
         if scan.exclude.shape[0]:
             examined = ~_member(store.col_u64("post_id")[slots], scan.exclude)
-            ok &= examined & (group_cumsum(examined, window) <= max_scan)
-            n_examined = np.bincount(np.repeat(np.arange(tls.shape[0]), window)[examined], minlength=tls.shape[0])
+            seen = np.cumsum(examined)
+            seen_before = np.concatenate((np.zeros(1, dtype=np.int64), seen))[ends - window]
+            ok &= examined & (seen - np.repeat(seen_before, window) <= max_scan)
+            n_examined = seen[ends - 1] - seen_before
         else:  # nothing excluded: every entry is examined and its scan rank is its position
             if window.max(initial=0) > max_scan:
                 ok &= position < max_scan
