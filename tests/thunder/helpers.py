@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from foryou.core.snowflake import make_snowflake
 from foryou.thunder.config import StoreConfig
 from foryou.thunder.light_post import LightPost, NewPosts
@@ -18,9 +16,8 @@ def post(post_id: int, author: int, created: int | None = None, **fields: object
     base = LightPost(
         post_id=post_id, author_id=author, created_at_s=NOW - 3000 + post_id if created is None else created
     )
-    p = replace(base, **fields)  # type: ignore[arg-type]
-    return replace(
-        p,
+    p = base._replace(**fields)
+    return p._replace(
         is_reply=p.in_reply_to_post_id != 0 or p.in_reply_to_user_id != 0,
         is_retweet=p.source_post_id != 0,
     )

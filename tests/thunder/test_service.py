@@ -12,7 +12,9 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from foryou._proto.foryou.thunder.v1 import thunder_pb2, thunder_pb2_grpc
 from foryou.core.clock import FixedClock
-from foryou.thunder.in_network import InNetworkPosts, ServiceLimits
+from foryou.core.errors import InvalidInputError
+from foryou.thunder.client import InNetworkPostsClient
+from foryou.thunder.in_network import InNetworkPosts, InNetworkRequest, ServiceLimits
 from foryou.thunder.metrics import ThunderMetrics
 from foryou.thunder.service import SERVICE_NAME, ThunderServer, from_wire
 from thunder.helpers import NOW, Harness, post
@@ -108,3 +110,25 @@ def test_capacity_health_and_reflection() -> None:
         assert SERVICE_NAME in names
 
     asyncio.run(_with_server(_posts(ServiceLimits(max_concurrent_requests=1), slow_graph), ready, body))
+
+
+def test_client_speaks_the_in_process_vocabulary() -> None:
+    async def body(server_port: int) -> None:
+        client = InNetworkPostsClient(f"127.0.0.1:{server_port}")
+        try:
+            posts = await client.get_in_network_posts(InNetworkRequest(user_id=1, following_user_ids=[2, 3]))
+            assert [p.post_id for p in posts] == [3, 2, 1]
+            with pytest.raises(InvalidInputError):
+                await client.get_in_network_posts(InNetworkRequest(user_id=1, following_user_ids=[2], algorithm="x"))
+        finally:
+            await client.close()
+
+    async def run() -> None:
+        server = ThunderServer(_posts(ServiceLimits()), lambda: True)
+        await server.start()
+        try:
+            await body(server.port)
+        finally:
+            await server.stop(0)
+
+    asyncio.run(run())

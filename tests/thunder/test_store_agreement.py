@@ -3,8 +3,6 @@ and the invariants hold: deleted posts never returned, nothing older than retent
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
@@ -42,16 +40,16 @@ class _World:
         if shape == "reply" and earlier is not None:
             conv = data.draw(st.sampled_from([0, earlier.conversation_id or earlier.post_id, earlier.post_id]))
             to_user = data.draw(st.sampled_from([0, earlier.author_id, 9]))
-            post = replace(post, in_reply_to_post_id=earlier.post_id, in_reply_to_user_id=to_user, is_reply=True)
-            post = replace(post, conversation_id=conv)
+            post = post._replace(in_reply_to_post_id=earlier.post_id, in_reply_to_user_id=to_user, is_reply=True)
+            post = post._replace(conversation_id=conv)
         elif shape == "reply_user_only":
-            post = replace(post, in_reply_to_user_id=data.draw(st.integers(1, 5)), is_reply=True)
+            post = post._replace(in_reply_to_user_id=data.draw(st.integers(1, 5)), is_reply=True)
         elif shape == "repost" and earlier is not None:
             source_user = data.draw(st.sampled_from([earlier.author_id, 5]))
-            post = replace(post, source_post_id=earlier.post_id, source_user_id=source_user, is_retweet=True)
+            post = post._replace(source_post_id=earlier.post_id, source_user_id=source_user, is_retweet=True)
         elif shape == "quote" and earlier is not None:
-            post = replace(post, quoted_post_id=earlier.post_id)
-        post = replace(post, has_video=video, conversation_id=post.conversation_id or post.post_id)
+            post = post._replace(quoted_post_id=earlier.post_id)
+        post = post._replace(has_video=video, conversation_id=post.conversation_id or post.post_id)
         self.made.append(post)
         return post
 

@@ -1,4 +1,4 @@
-"""The vectorised index helpers and the timeline pool agree with plain Python lists."""
+"""The range helper and the timeline pool agree with plain Python lists."""
 
 from __future__ import annotations
 
@@ -6,22 +6,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foryou.thunder.timelines import TimelinePool, group_cumsum, newest_first, ranges
+from foryou.thunder.timelines import TimelinePool, ranges
 
 
-def test_ranges_and_newest_first() -> None:
+def test_ranges() -> None:
     starts = np.array([10, 0, 5], dtype=np.int64)
     lengths = np.array([2, 0, 3], dtype=np.int64)
     assert ranges(starts, lengths).tolist() == [10, 11, 5, 6, 7]
-    assert newest_first(starts, lengths, np.array([1, 0, 2], dtype=np.int64)).tolist() == [11, 7, 6]
-
-
-@given(st.lists(st.lists(st.booleans(), max_size=5), max_size=6))
-def test_group_cumsum(groups: list[list[bool]]) -> None:
-    flags = np.array([f for g in groups for f in g], dtype=np.bool_)
-    counts = np.array([len(g) for g in groups], dtype=np.int64)
-    want = [c for g in groups for c in np.cumsum(np.array(g, dtype=np.int64)).tolist()]
-    assert group_cumsum(flags, counts).tolist() == want
 
 
 @settings(max_examples=50, deadline=None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -17,9 +18,8 @@ I64 = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-@dataclass(frozen=True, slots=True)
-class LightPost:
-    """SPEC §4.1 LightPost. Optional ids are 0 when absent."""
+class LightPost(NamedTuple):
+    """SPEC §4.1 LightPost. Optional ids are 0 when absent. A named tuple: a response builds 1200."""
 
     post_id: int
     author_id: int

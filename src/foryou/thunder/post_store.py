@@ -65,6 +65,9 @@ class PostStore:
             self.cols[name] = np.zeros(capacity, dtype=np.uint64)
         self.cols["created_at_s"] = np.zeros(capacity, dtype=np.int64)
         self.cols["flags"] = np.zeros(capacity, dtype=np.uint8)
+        # Parent slot + 1 of a reply whose parent was stored when it arrived (0: unknown). A hint only:
+        # queries check it still holds that parent and fall back to the id table.
+        self.cols["parent_ref"] = np.zeros(capacity, dtype=np.int32)
         self.used = 0  # slots handed out since the last compaction
         self.live = 0
         self.ids = IdTable(capacity)
@@ -142,6 +145,9 @@ class PostStore:
         flags |= np.where(batch.has_video, HAS_VIDEO, 0).astype(np.uint8)
         self.flags[slots] = flags
         self.ids.put_many(batch.post_id, slots.astype(np.int32))
+        replies = np.flatnonzero(batch.in_reply_to_post_id != 0)
+        if replies.size:
+            self.cols["parent_ref"][slots[replies]] = self.ids.get_many(batch.in_reply_to_post_id[replies]) + 1
         self.used += slots.shape[0]
         self.live += slots.shape[0]
 
@@ -343,6 +349,9 @@ class PostStore:
             fresh = np.zeros(max(1024, live.shape[0] * 5 // 4), dtype=column.dtype)
             fresh[: live.shape[0]] = column[live]
             self.cols[name] = fresh
+        refs: npt.NDArray[np.int32] = self.cols["parent_ref"][: live.shape[0]]  # type: ignore[assignment]
+        known = refs > 0
+        refs[known] = old_to_new[refs[known] - 1] + 1
         self.ids.remap(old_to_new)
         self.timelines.repack(slot_map=old_to_new)
         self.used = self.live = live.shape[0]
@@ -363,29 +372,23 @@ class PostStore:
     # ------------------------------------------------------------------ reading
     def posts_at(self, slots: npt.NDArray[np.int64]) -> list[LightPost]:
         """LightPosts for slots (the caller holds the lock or owns a consistent copy)."""
-        rows = [self.col_u64(name)[slots].tolist() for name in U64_COLUMNS]
-        created = self.created[slots].tolist()
-        flags = self.flags[slots].tolist()
-        out = []
-        for i, (pid, aid, rp, ru, sp, su, conv, quoted) in enumerate(zip(*rows, strict=True)):
-            f = flags[i]
-            out.append(
-                LightPost(
-                    post_id=pid,
-                    author_id=aid,
-                    created_at_s=created[i],
-                    in_reply_to_post_id=rp,
-                    in_reply_to_user_id=ru,
-                    is_retweet=bool(f & RETWEET),
-                    is_reply=bool(f & REPLY),
-                    source_post_id=sp,
-                    source_user_id=su,
-                    has_video=bool(f & HAS_VIDEO),
-                    conversation_id=conv,
-                    quoted_post_id=quoted,
-                )
-            )
-        return out
+        col = self.col_u64
+        flags = self.flags[slots]
+        columns = (
+            col("post_id")[slots].tolist(),
+            col("author_id")[slots].tolist(),
+            self.created[slots].tolist(),
+            col("in_reply_to_post_id")[slots].tolist(),
+            col("in_reply_to_user_id")[slots].tolist(),
+            ((flags & RETWEET) != 0).tolist(),
+            ((flags & REPLY) != 0).tolist(),
+            col("source_post_id")[slots].tolist(),
+            col("source_user_id")[slots].tolist(),
+            ((flags & HAS_VIDEO) != 0).tolist(),
+            col("conversation_id")[slots].tolist(),
+            col("quoted_post_id")[slots].tolist(),
+        )
+        return list(map(LightPost._make, zip(*columns, strict=True)))
 
     def get(self, post_id: int) -> LightPost | None:
         with self.lock:

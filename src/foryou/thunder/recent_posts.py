@@ -16,9 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from foryou.thunder.post_store import KINDS, LIVE, ORIGINAL, REPLY, RETWEET, SECONDARY, VIDEO, PostStore
-from foryou.thunder.timelines import group_cumsum, newest_first
 
 I64 = npt.NDArray[np.int64]
+GROWTH = 4  # window growth per pass of top_recent
 FIRST_WINDOW = 4  # entries per timeline in top_recent's first pass: small windows measured fastest
 U64 = npt.NDArray[np.uint64]
 
@@ -125,7 +125,7 @@ class RecentPosts:
                 final.append(result.slots[done[result.group]])
                 rest = ~done
                 tls, caps, reply = tls[rest], caps[rest], reply[rest]
-                window = np.minimum(self.store.timelines.length[tls], window[rest] * 4)
+                window = np.minimum(self.store.timelines.length[tls], window[rest] * GROWTH)
             known = np.concatenate(final) if final else np.zeros(0, dtype=np.int64)
             return ScanResult(self.select_recent(known, max_results), timed_out)
 
@@ -196,25 +196,39 @@ class RecentPosts:
         """One window per timeline: the first `caps[i]` survivors of each, whether it is finished,
         and the creation time of the oldest entry the window reached."""
         store, pool = self.store, self.store.timelines
+        max_scan = store.config.max_scan_per_author
         lengths = pool.length[tls]
-        slots = pool.pool[newest_first(pool.start[tls], lengths, window)].astype(np.int64)
-        examined = ~_member(store.col_u64("post_id")[slots], scan.exclude)
-        ex_rank = group_cumsum(examined, window)
+        ends = np.cumsum(window)
+        group_start = np.repeat(ends - window, window)  # where each entry's group begins
+        position = np.arange(int(ends[-1]) if ends.size else 0) - group_start  # 0 = newest
+        slots = pool.pool[np.repeat(pool.start[tls] + lengths - 1, window) - position].astype(np.int64)
         flags = store.flags[slots]
         created = store.created[slots]
-        ok = examined & (ex_rank <= store.config.max_scan_per_author) & ((flags & LIVE) != 0)
-        own = ((flags & RETWEET) != 0) & (store.col_u64("source_user_id")[slots] == np.uint64(scan.viewer))
-        ok &= ~own & (created >= scan.cutoff_s)
+        ok = ((flags & LIVE) != 0) & (created >= scan.cutoff_s)
+        if scan.exclude.shape[0]:
+            examined = ~_member(store.col_u64("post_id")[slots], scan.exclude)
+            seen = np.cumsum(examined)
+            seen_before = np.concatenate((np.zeros(1, dtype=np.int64), seen))[ends - window]
+            ok &= examined & (seen - np.repeat(seen_before, window) <= max_scan)
+            n_examined = seen[ends - 1] - seen_before
+        else:  # nothing excluded: every entry is examined and its scan rank is its position
+            if window.max(initial=0) > max_scan:
+                ok &= position < max_scan
+            n_examined = window
+        reposts = np.flatnonzero(flags & RETWEET)
+        if reposts.size:
+            own = store.col_u64("source_user_id")[slots[reposts]] == np.uint64(scan.viewer)
+            ok[reposts[own]] = False
         if reply.any():
             ok &= self._reply_rule(slots, np.repeat(reply, window), scan.followed)
-        rank = group_cumsum(ok, window)
-        take = ok & (rank <= np.repeat(caps, window))
-        group = np.repeat(np.arange(tls.shape[0]), window)
-        n_ok = np.bincount(group[ok], minlength=tls.shape[0])
-        n_examined = np.bincount(group[examined], minlength=tls.shape[0])
-        complete = (n_ok >= caps) | (window >= lengths) | (n_examined >= store.config.max_scan_per_author)
-        oldest = created[np.cumsum(window) - 1] if created.size else np.zeros(0, dtype=np.int64)
-        return _PassResult(slots[take], group[take], complete, oldest)
+        running = np.cumsum(ok)
+        before = np.concatenate((np.zeros(1, dtype=np.int64), running))[ends - window]
+        take = ok & (running - np.repeat(before, window) <= np.repeat(caps, window))
+        n_ok = running[ends - 1] - before if ends.size else np.zeros(0, dtype=np.int64)
+        complete = (n_ok >= caps) | (window >= lengths) | (n_examined >= max_scan)
+        oldest = created[ends - 1] if created.size else np.zeros(0, dtype=np.int64)
+        taken = np.flatnonzero(take)
+        return _PassResult(slots[taken], np.searchsorted(ends, taken, side="right"), complete, oldest)
 
     def _reply_rule(self, slots: I64, applies: Bools, followed: U64) -> Bools:
         """SPEC §4.5 reply rule for the entries where `applies` (secondary timelines)."""
@@ -225,7 +239,12 @@ class RecentPosts:
         if replies.size == 0:
             return passes
         child = slots[replies]
-        parent = store.ids.get_many(parent_ids[replies]).astype(np.int64)
+        wanted = parent_ids[replies]
+        parent = store.cols["parent_ref"][child].astype(np.int64) - 1
+        hint = np.maximum(parent, 0)
+        stale = (parent < 0) | (store.col_u64("post_id")[hint] != wanted) | ((store.flags[hint] & LIVE) == 0)
+        if stale.any():
+            parent[stale] = store.ids.get_many(wanted[stale])
         stored = parent >= 0
         parent = np.where(stored, parent, 0)
         parent_original = (store.flags[parent] & (REPLY | RETWEET)) == 0

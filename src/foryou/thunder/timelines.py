@@ -24,23 +24,6 @@ def ranges(starts: I64, lengths: I64) -> I64:
     return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
 
 
-def newest_first(starts: I64, lengths: I64, counts: I64) -> I64:
-    """Pool positions of the last `counts[i]` entries of each timeline, newest first, concatenated."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.cumsum(counts) - counts
-    return np.repeat(starts + lengths - 1 + offsets, counts) - np.arange(total, dtype=np.int64)
-
-
-def group_cumsum(flags: npt.NDArray[np.bool_], counts: I64) -> I64:
-    """Running count of True within each consecutive group of sizes `counts` (1-based at a True)."""
-    running = np.cumsum(flags, dtype=np.int64)
-    before_group = np.concatenate((np.zeros(1, dtype=np.int64), running))[np.cumsum(counts) - counts]
-    result: I64 = running - np.repeat(before_group, counts)
-    return result
-
-
 class TimelinePool:
     """Storage of many growable, front-trimmable int32 sequences."""
 

@@ -115,7 +115,11 @@ class KafkaConsumer:
     def poll_batch(self, max_records: int, timeout_s: float) -> list[Record]:
         out: list[Record] = []
         append = out.append
-        for msg in self._consumer.consume(num_messages=max_records, timeout=timeout_s):
+        try:
+            messages = self._consumer.consume(num_messages=max_records, timeout=timeout_s)
+        except confluent_kafka.KafkaException as exc:
+            raise UnavailableError(f"Kafka consume failed: {exc}") from exc
+        for msg in messages:
             if msg.error() is not None:
                 continue  # transient broker errors are retried by librdkafka
             append(
@@ -139,7 +143,10 @@ class KafkaConsumer:
             tps = [confluent_kafka.TopicPartition(t, p, o) for (t, p), o in offsets.items()]
             # Asynchronous: the batch is already applied; a restart resumes from snapshot offsets, and
             # waiting a broker round trip per batch would cost a tenth of the ingest rate.
-            self._consumer.commit(offsets=tps, asynchronous=True)
+            try:
+                self._consumer.commit(offsets=tps, asynchronous=True)
+            except confluent_kafka.KafkaException as exc:
+                raise UnavailableError(f"Kafka commit failed: {exc}") from exc
 
     def committed(self) -> dict[TopicPartition, int]:
         tps = [confluent_kafka.TopicPartition(t, p) for t, p in self._partitions]
@@ -157,7 +164,10 @@ class KafkaConsumer:
             ktp = confluent_kafka.TopicPartition(*tp)
             _, high = self._consumer.get_watermark_offsets(ktp, cached=True)
             if high < 0:
-                _, high = self._consumer.get_watermark_offsets(ktp, timeout=self._timeout_s, cached=False)
+                try:
+                    _, high = self._consumer.get_watermark_offsets(ktp, timeout=self._timeout_s, cached=False)
+                except confluent_kafka.KafkaException as exc:
+                    raise UnavailableError(f"Kafka watermarks of {tp} unavailable: {exc}") from exc
             out[tp] = max(high - pos, 0)
         return out
 

@@ -71,7 +71,8 @@ class PostIngestor:
         self._last_lag_check = 0.0
 
     def run(self, stop: threading.Event) -> None:
-        """Consume until `stop` is set. A failing batch is logged and retried, never fatal."""
+        """Consume until `stop` is set. A batch failing for a passing reason (broker unavailable) is
+        logged and retried; bad records never get here (they are dead-lettered by `step`)."""
         while not stop.is_set():
             try:
                 self.step()
