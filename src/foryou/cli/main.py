@@ -5,6 +5,12 @@ Each group lives in its own module and is filled in by the subsystem it drives.
 
 from __future__ import annotations
 
+import os
+
+# PyTorch's OpenMP threads spin while idle by default; on a small shared host that starves the other
+# threads of a serving process (see docs/decisions.md, Phoenix benchmark). Set before torch loads.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import typer
 
 from foryou import __version__
