@@ -57,9 +57,7 @@ def test_produce_consume_commit_resume_and_lag(transport: Transport) -> None:
         consumer.poll_batch(10, 0.1)
     positions = consumer.positions()
     assert sum(positions.values()) == 30
-    expected = {
-        (r.topic, r.partition): max(x.offset for x in first if x.partition == r.partition) + 1 for r in first
-    }
+    expected = {(r.topic, r.partition): max(x.offset for x in first if x.partition == r.partition) + 1 for r in first}
     deadline = time.monotonic() + 10  # Kafka commits are asynchronous (decision Transport): wait for it
     while (committed := {tp: o for tp, o in consumer.committed().items() if o >= 0}) != expected:
         assert time.monotonic() < deadline, committed
