@@ -62,3 +62,40 @@ def demo_retrieve(
     from foryou.phoenix.demo import format_retrieval
 
     typer.echo(format_retrieval(run(checkpoint=checkpoint, corpus_size=corpus_size, k=top_k, seed=seed)))
+
+
+@app.command("serve")
+def serve(
+    ranker: Path = typer.Option(..., help="ranker checkpoint directory"),
+    retrieval: Path = typer.Option(..., help="retrieval checkpoint directory"),
+    kafka: str = typer.Option("", help="Kafka bootstrap servers (default: the embedded log in --log-dir)"),
+    log_dir: Path = typer.Option(Path(".foryou/serve/log"), help="embedded event log directory"),
+    host: str = typer.Option("127.0.0.1", help="bind address (loopback by default)"),
+    port: int = typer.Option(50061, min=0, max=65535),
+    config: list[Path] = typer.Option([], help="parameter files (TOML or YAML), applied in order"),
+) -> None:
+    """Serve PhoenixRetrievalService and PhoenixPredictionService (distributed mode) until Ctrl-C."""
+    import asyncio
+    import os
+    import signal
+
+    from foryou.core.clock import SystemClock
+    from foryou.params import load_params
+    from foryou.serving.phoenix_process import PhoenixOptions, PhoenixProcess
+
+    params = load_params(config, os.environ)
+    options = PhoenixOptions(ranker, retrieval, kafka=kafka, log_dir=log_dir, address=f"{host}:{port}")
+
+    async def main() -> None:
+        process = PhoenixProcess(params, options, SystemClock())
+        bound = await process.start()
+        typer.echo(f"Phoenix gRPC on {host}:{bound} (foryou.v1.PhoenixRetrievalService, PhoenixPredictionService)")
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            await process.stop()
+
+    asyncio.run(main())

@@ -24,6 +24,9 @@ def serve(
     grpc_port: int = typer.Option(50051, min=0, max=65535),
     http_port: int = typer.Option(8080, min=0, max=65535),
     config: list[Path] = typer.Option([], help="parameter files (TOML or YAML), applied in order"),
+    kafka: str = typer.Option("", help="Kafka bootstrap servers: events over Kafka instead of the embedded log"),
+    thunder: str = typer.Option("", help="host:port of a Thunder replica (foryou thunder serve) to use"),
+    phoenix: str = typer.Option("", help="host:port of the Phoenix services (foryou phoenix serve) to use"),
 ) -> None:
     """Load events, wait until every consumer caught up, then serve until Ctrl-C."""
     from foryou.params import load_params
@@ -41,6 +44,9 @@ def serve(
         host=host,
         grpc_port=grpc_port,
         http_port=http_port,
+        kafka=kafka,
+        thunder_target=thunder,
+        phoenix_target=phoenix,
     )
     sources = ([world] if world else []) + list(events)
 

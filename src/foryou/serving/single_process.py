@@ -13,13 +13,20 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import grpc
 import uvicorn
 from prometheus_client import CollectorRegistry
 
 from foryou.core.clock import Clock
 from foryou.events.eventfile import read_events
 from foryou.home_mixer.clients.cached_posts import CachedPosts
-from foryou.home_mixer.clients.phoenix_clients import InProcessPredictionClient, InProcessRetrievalClient
+from foryou.home_mixer.clients.phoenix_clients import (
+    GrpcPredictionClient,
+    GrpcRetrievalClient,
+    InProcessPredictionClient,
+    InProcessRetrievalClient,
+)
+from foryou.home_mixer.clients.protocols import PredictionClient, RetrievalClient, ThunderClient
 from foryou.home_mixer.clients.store_clients import (
     StorePosts,
     StoreSafetyLabels,
@@ -28,7 +35,7 @@ from foryou.home_mixer.clients.store_clients import (
     StoreUserActions,
     StoreUsers,
 )
-from foryou.home_mixer.clients.thunder_clients import InProcessThunderClient
+from foryou.home_mixer.clients.thunder_clients import GrpcThunderClient, InProcessThunderClient
 from foryou.home_mixer.for_you import ForYouClients, pipeline_factory
 from foryou.home_mixer.service import ForYouService
 from foryou.observability import PipelineMetrics
@@ -44,8 +51,9 @@ from foryou.serving.http_app import build_http_app
 from foryou.serving.user_directory import UserDirectory
 from foryou.stores import StoreIngestor, open_stores
 from foryou.thunder.node import NodeOptions, ThunderNode
-from foryou.transport import ALL_TOPICS, POSTS, SAFETY
+from foryou.transport import ALL_TOPICS, DEFAULT_PARTITIONS, POSTS, SAFETY
 from foryou.transport.embedded import EmbeddedLog
+from foryou.transport.record import Transport
 from foryou.transport.routing import event_files, publish
 
 log = logging.getLogger(__name__)
@@ -62,18 +70,33 @@ class ServeOptions:
     host: str = "127.0.0.1"
     grpc_port: int = 50051
     http_port: int = 8080
+    kafka: str = ""  # bootstrap servers: events over Kafka instead of the embedded log
+    thunder_target: str = ""  # host:port of a Thunder replica (foryou thunder serve) instead of in-process
+    phoenix_target: str = ""  # host:port of the Phoenix services (foryou phoenix serve) instead of in-process
+
+
+def open_transport(kafka: str, log_dir: Path) -> Transport:
+    """Kafka when bootstrap servers are given (the `kafka` extra), else the embedded log in `log_dir`."""
+    if kafka:
+        from foryou.transport.kafka import KafkaTransport
+
+        return KafkaTransport(kafka)
+    return EmbeddedLog(log_dir)
 
 
 class SingleProcess:
     def __init__(self, params: Params, options: ServeOptions, clock: Clock) -> None:
         self.params, self.options, self.clock = params, options, clock
         options.state_dir.mkdir(parents=True, exist_ok=True)
-        self.log = EmbeddedLog(options.state_dir / "log")
-        self.log.ensure_topics(list(ALL_TOPICS))
+        self.transport = open_transport(options.kafka, options.state_dir / "log")
+        self.transport.ensure_topics(list(ALL_TOPICS), DEFAULT_PARTITIONS)
         self.stores = open_stores(options.stores or f"sqlite:{options.state_dir / 'stores'}", params)
-        self.thunder = ThunderNode(
-            params=params, transport=self.log, clock=clock, options=NodeOptions(group_id="thunder-local")
-        )
+        self.channels: list[grpc.aio.Channel] = []
+        self.thunder: ThunderNode | None = None
+        if not options.thunder_target:
+            self.thunder = ThunderNode(
+                params=params, transport=self.transport, clock=clock, options=NodeOptions(group_id="thunder-local")
+            )
         self.host = ModelHost.from_checkpoints(options.ranker, options.retrieval)
         self.index = LiveIndex(self.host, params)
         self.ranking = RankingService(self.host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
@@ -84,9 +107,9 @@ class SingleProcess:
             user_actions=StoreUserActions(self.stores),
             social_graph=StoreSocialGraph(self.stores),
             served_history=StoreServedHistory(self.stores),
-            thunder=InProcessThunderClient(self.thunder.posts),
-            retrieval=InProcessRetrievalClient(self.retrieval),
-            ranker=InProcessPredictionClient(self.ranking) if self.host.current.ranker is not None else None,
+            thunder=self._thunder_client(),
+            retrieval=self._retrieval_client(),
+            ranker=self._ranker_client(),
             posts=CachedPosts(StorePosts(self.stores)),
             users=StoreUsers(self.stores),
             safety_labels=StoreSafetyLabels(self.stores),
@@ -105,6 +128,27 @@ class SingleProcess:
         self.grpc: GrpcHandle | None = None
         self._http: uvicorn.Server | None = None
 
+    # -- where Thunder and Phoenix run ------------------------------------------------------------
+    def _channel(self, target: str) -> grpc.aio.Channel:
+        channel = grpc.aio.insecure_channel(target)
+        self.channels.append(channel)
+        return channel
+
+    def _thunder_client(self) -> ThunderClient:
+        if self.thunder is None:
+            return GrpcThunderClient(self._channel(self.options.thunder_target))
+        return InProcessThunderClient(self.thunder.posts)
+
+    def _retrieval_client(self) -> RetrievalClient:
+        if self.options.phoenix_target:
+            return GrpcRetrievalClient(self._channel(self.options.phoenix_target))
+        return InProcessRetrievalClient(self.retrieval)
+
+    def _ranker_client(self) -> PredictionClient | None:
+        if self.options.phoenix_target:
+            return GrpcPredictionClient(self._channel(self.options.phoenix_target))
+        return InProcessPredictionClient(self.ranking) if self.host.current.ranker is not None else None
+
     # -- events ----------------------------------------------------------------------------------
     def import_events(self, source: Path) -> int:
         """Publish an event file or a world's events into the log, once per source (restarts skip it)."""
@@ -113,15 +157,17 @@ class SingleProcess:
         key = str(source.resolve())
         if key in done:
             return 0
-        producer = self.log.producer()
+        producer = self.transport.producer()
         count = sum(publish(producer, read_events(path)) for path in event_files(source))
         marker.write_text(json.dumps([*done, key]))
         return count
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def start_consumers(self) -> None:
-        self.thunder.start()
-        store_consumer = self.log.consumer("stores", list(ALL_TOPICS), start=self.log.committed("stores"))
+        if self.thunder is not None:
+            self.thunder.start()
+        start = self.transport.committed("stores") if isinstance(self.transport, EmbeddedLog) else None
+        store_consumer = self.transport.consumer("stores", list(ALL_TOPICS), start=start)
         ingestor = StoreIngestor(self.stores)
         self._tasks.append(
             asyncio.get_running_loop().create_task(
@@ -135,7 +181,10 @@ class SingleProcess:
                 )
             )
         )
-        index_consumer = self.log.consumer("phoenix-index", [POSTS, SAFETY])
+        if self.options.phoenix_target:
+            self.index_stats.caught_up.set()  # the remote Phoenix service keeps its own index
+            return
+        index_consumer = self.transport.consumer("phoenix-index", [POSTS, SAFETY])
         thread = threading.Thread(
             target=run_index_consumer,
             args=(index_consumer, self.index, self.clock, self.index_stats, self._stop_threads),
@@ -147,7 +196,8 @@ class SingleProcess:
 
     @property
     def ready(self) -> bool:
-        return self.thunder.ready and self.store_stats.caught_up.is_set() and self.index_stats.caught_up.is_set()
+        thunder_ready = self.thunder is None or self.thunder.ready
+        return thunder_ready and self.store_stats.caught_up.is_set() and self.index_stats.caught_up.is_set()
 
     async def wait_ready(self, timeout_s: float) -> bool:
         loop = asyncio.get_running_loop()
@@ -198,11 +248,15 @@ class SingleProcess:
                 await asyncio.wait_for(task, 5)
             except (TimeoutError, asyncio.CancelledError):
                 task.cancel()
-        self.thunder.stop(snapshot=False)
+        if self.thunder is not None:
+            self.thunder.stop(snapshot=False)
+        for channel in self.channels:
+            await channel.close()
         for thread in self._threads:
             thread.join(timeout=5)
         self.service.close()
         self.ranking.close()
         self.retrieval.close()
         self.stores.close()
-        self.log.close()
+        if isinstance(self.transport, EmbeddedLog):
+            self.transport.close()
