@@ -99,9 +99,10 @@ def bench_feed(
     world: Path = typer.Option(..., help="a world directory (e.g. foryou world generate --users 100000 --days 7)"),
     viewers: int = typer.Option(20, min=1, help="viewers measured (those following the most accounts)"),
     requests: int = typer.Option(200, min=10, help="measured requests"),
+    index: str = typer.Option("exact", help="retrieval index backend: exact, ivf or hnsw"),
     as_json: bool = typer.Option(True, "--json/--no-json", help="print JSON (the only format)"),
 ) -> None:
     """For You request latency in process: p50 / p99 and per-stage p50 over a large world."""
     from foryou.serving.bench_feed import run_feed_bench
 
-    typer.echo(json.dumps(run_feed_bench(world, viewers=viewers, requests=requests)))
+    typer.echo(json.dumps(run_feed_bench(world, viewers=viewers, requests=requests, index=index)))

@@ -113,9 +113,9 @@ def _stage_times(trace: Any) -> dict[str, float]:
     return out
 
 
-async def _measure(world: Path, *, viewers: int, requests: int, threads: int) -> dict[str, Any]:
+async def _measure(world: Path, *, viewers: int, requests: int, threads: int, index: str) -> dict[str, Any]:
     torch.set_num_threads(threads)
-    params = Params()
+    params = Params({"retrieval.index": index})
     clock = ShiftedClock(int(json.loads((world / "world.json").read_text())["end_ms"]))
     torch.manual_seed(0)
     host = ModelHost(
@@ -123,13 +123,13 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int) ->
     )
     stores = memory_stores(params)
     thunder = PostStore(StoreConfig.from_params(params))
-    index = LiveIndex(host, params)
+    live_index = LiveIndex(host, params)
     chosen = _top_followers(world, viewers)
     started = time.perf_counter()
-    counts = await _load(world, stores, thunder, index, set(chosen), clock, params)
+    counts = await _load(world, stores, thunder, live_index, set(chosen), clock, params)
     load_s = time.perf_counter() - started
     ranking = RankingService(host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
-    retrieval = RetrievalService(host, index)
+    retrieval = RetrievalService(host, live_index)
     clients = ForYouClients(
         user_actions=StoreUserActions(stores),
         social_graph=StoreSocialGraph(stores),
@@ -181,10 +181,14 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int) ->
         "p50_ms": round(statistics.median(latencies), 2),
         "p99_ms": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], 2),
         "stage_p50_ms": {s: round(statistics.median(v), 2) for s, v in sorted(stages.items())},
+        "retrieval_index": index,
+        "indexed_posts": len(live_index),
         "load_seconds": round(load_s, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
-def run_feed_bench(world: Path, *, viewers: int = 20, requests: int = 200, threads: int = 2) -> dict[str, Any]:
-    return asyncio.run(_measure(world, viewers=viewers, requests=requests, threads=threads))
+def run_feed_bench(
+    world: Path, *, viewers: int = 20, requests: int = 200, threads: int = 2, index: str = "exact"
+) -> dict[str, Any]:
+    return asyncio.run(_measure(world, viewers=viewers, requests=requests, threads=threads, index=index))
