@@ -274,6 +274,7 @@ def test_trace_is_deterministic_apart_from_latencies_and_ids() -> None:
         for comp in doc["components"]:
             comp["latency_ms"] = 0
         doc["created_at_ms"] = 0
+        doc["stage_ms"] = {}
         return doc
 
     assert build() == build()
@@ -372,3 +373,19 @@ def test_hydrator_may_report_a_partial_outage_as_degraded() -> None:
 
     result = run(pipeline(sources=[ListSource([1])], hydrators=[Partial(lambda c: 1)]).run(Q(), request_id="r"))
     assert result.degraded_reasons == ["labels_partly_unavailable"]
+
+
+def test_trace_has_the_wall_time_of_every_stage() -> None:
+    p = pipeline(sources=[ListSource([1, 2])], scorers=[ScoreBy(lambda c: 1.0)], selector=ByScore(1))
+    trace = run(p.run(Q(), request_id="r")).trace
+    assert list(trace.stage_ms) == [
+        "query_hydrator",
+        "source",
+        "hydrator",
+        "filter",
+        "scorer",
+        "selector",
+        "post_selection",
+    ]
+    assert all(ms >= 0 for ms in trace.stage_ms.values())
+    assert trace.to_dict()["stage_ms"] == trace.stage_ms

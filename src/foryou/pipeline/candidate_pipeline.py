@@ -80,24 +80,32 @@ class CandidatePipeline(Generic[Q, C]):
         trace = RequestTrace(request_id, self.name, self.query_summary(query) if self.query_summary else {})
         log_event(_log, "start", request_id=request_id, pipeline=self.name)
 
+        lap = _Lap(trace)
         query = await self._hydrate_query(ctx, trace, query)
+        lap("query_hydrator")
         cands = await self._fetch(ctx, trace, query)
+        lap("source")
         cands = await self._hydrate(ctx, trace, query, cands, self.hydrators, "hydrator", "hydrator")
         retrieved = list(cands)
         if self.trace_fields and retrieved:
             keys = list(map(self.candidate_key, retrieved))
             trace.record_fields(self.trace_fields, keys, list(map(attrgetter(*self.trace_fields), retrieved)))
+        lap("hydrator")
         removed: list[Removed[C]] = []
         cands = await self._filter(ctx, trace, query, cands, self.filters, "filter", "filter", removed)
+        lap("filter")
         keys = list(map(self.candidate_key, cands))
         cands = await self._score(ctx, trace, query, cands, keys)
+        lap("scorer")
         cands = self._select(query, trace, cands, keys)
+        lap("selector")
         cands = await self._hydrate(
             ctx, trace, query, cands, self.post_selection_hydrators, "post_selection_hydrator", "post_selection"
         )
         cands = await self._filter(
             ctx, trace, query, cands, self.post_selection_filters, "post_selection_filter", "post_selection", removed
         )
+        lap("post_selection")
         selected = self._truncate(trace, cands)
         trace.degraded_reasons = list(ctx.degraded_reasons)
         if self.traces is not None:
@@ -495,6 +503,18 @@ async def _watch(chain: _FilterChain[Any, Any], future: asyncio.Future[None], ct
 
 def _ms_since(start_ns: int) -> float:
     return (time.perf_counter_ns() - start_ns) / 1e6
+
+
+class _Lap:
+    """Wall time of each stage (merges and bookkeeping included) into `trace.stage_ms`."""
+
+    def __init__(self, trace: RequestTrace) -> None:
+        self.trace, self.last = trace, time.perf_counter_ns()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter_ns()
+        self.trace.stage_ms[stage] = round((now - self.last) / 1e6, 3)
+        self.last = now
 
 
 def _merge(targets: list[Any], sources: list[Any], fields: tuple[str, ...]) -> None:

@@ -57,6 +57,7 @@ class RequestTrace:
     pipeline: str
     query_summary: dict[str, Any] = field(default_factory=dict)
     components: list[ComponentRun] = field(default_factory=list)
+    stage_ms: dict[str, float] = field(default_factory=dict)  # wall time per stage, bookkeeping included
     degraded_reasons: list[str] = field(default_factory=list)
     created_at_ms: int = field(default_factory=lambda: time.time_ns() // 1_000_000)
     _sources: list[tuple[str, list[Any]]] = field(default_factory=list)
@@ -146,6 +147,7 @@ class RequestTrace:
             "created_at_ms": self.created_at_ms,
             "query": self.query_summary,
             "degraded_reasons": list(self.degraded_reasons),
+            "stage_ms": dict(self.stage_ms),
             "components": [asdict(c) for c in self.components],
             "candidates": [{"id": str(key), **_candidate_dict(entry)} for key, entry in self.candidates.items()],
         }

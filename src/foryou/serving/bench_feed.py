@@ -52,9 +52,6 @@ from foryou.thunder.metrics import ThunderMetrics
 from foryou.transport.record import Record
 from foryou.transport.routing import event_files
 
-_PARALLEL = ("query_hydrator", "source", "hydrator", "post_selection_hydrator")
-_SEQUENTIAL = ("filter", "scorer", "post_selection_filter")
-
 
 def _events(world: Path) -> Iterator[tuple[bytes, pb.Event]]:
     for path in event_files(world):
@@ -104,15 +101,6 @@ async def _load(
     return dict(counts)
 
 
-def _stage_times(trace: Any) -> dict[str, float]:
-    per_stage: dict[str, list[float]] = defaultdict(list)
-    for run in trace.components:
-        per_stage[run.stage].append(run.latency_ms)
-    out = {s: max(v) for s, v in per_stage.items() if s in _PARALLEL}
-    out.update({s: sum(v) for s, v in per_stage.items() if s in _SEQUENTIAL})
-    return out
-
-
 async def _measure(world: Path, *, viewers: int, requests: int, threads: int, index: str) -> dict[str, Any]:
     torch.set_num_threads(threads)
     params = Params({"retrieval.index": index})
@@ -160,7 +148,7 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int, in
             if i < len(chosen):
                 continue
             latencies.append(elapsed)
-            for stage, ms in _stage_times(response.trace).items():
+            for stage, ms in response.trace.stage_ms.items():
                 stages[stage].append(ms)
             sources = [c.sources for c in response.trace.candidates.values()]
             in_net.append(sum(1 for s in sources for name, _ in s if name == "ThunderSource"))
