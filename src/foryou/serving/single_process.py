@@ -158,7 +158,10 @@ class SingleProcess:
         if key in done:
             return 0
         producer = self.transport.producer()
-        count = sum(publish(producer, read_events(path)) for path in event_files(source))
+        try:
+            count = sum(publish(producer, read_events(path)) for path in event_files(source))
+        finally:
+            producer.close()
         marker.write_text(json.dumps([*done, key]))
         return count
 
