@@ -18,7 +18,7 @@ def test_remote_thunder_and_phoenix_give_the_same_feed(deployment: Deployment, t
     app = deployment.started.app
     assert app.thunder is not None
     state = tmp_path_factory.mktemp("distributed")
-    viewer = active_viewer(deployment)
+    viewer = active_viewer(deployment, rank=1)
 
     async def go() -> tuple[list[int], list[int], list[str]]:
         thunder = ThunderServer(app.thunder.posts, ready=lambda: True)

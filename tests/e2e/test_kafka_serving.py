@@ -21,7 +21,7 @@ pytestmark = pytest.mark.kafka
 def test_events_over_kafka_give_the_same_feed(deployment: Deployment, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
     root = tmp_path_factory.mktemp("kafka")
     app = deployment.started.app
-    viewer = active_viewer(deployment)
+    viewer = active_viewer(deployment, rank=2)
     ranker, retrieval = small_models(root / "models")  # same seed: the same weights as the deployment's
 
     async def go(bootstrap: str) -> tuple[list[int], list[int]]:

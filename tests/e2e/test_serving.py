@@ -16,13 +16,13 @@ from foryou._proto.foryou.mixer.v1 import scored_posts_pb2_grpc as pb_grpc
 from .conftest import ADMIN_TOKEN, Deployment
 
 
-def active_viewer(d: Deployment) -> int:
-    """A viewer who follows people and has history: the most active one in the world."""
+def active_viewer(d: Deployment, rank: int = 0) -> int:
+    """A viewer who follows people: the `rank`-th by number of follows (0 = the most). Tests that compare
+    two deployments use a viewer no other test asks for, so that no served history differs."""
     import pyarrow.parquet as pq
 
-    table = pq.read_table(d.world / "follows.parquet")
-    column = table.column(0).to_pylist()
-    return max(set(column), key=column.count)
+    column = pq.read_table(d.world / "follows.parquet").column(0).to_pylist()
+    return sorted(set(column), key=lambda u: (-column.count(u), u))[rank]
 
 
 def test_grpc_feed_health_reflection_and_gzip(deployment: Deployment) -> None:
