@@ -17,14 +17,7 @@ import pytest
 from foryou.core import RequestAbortedError
 from foryou.home_mixer.candidate import ServedType
 from foryou.home_mixer.clients.phoenix_clients import InProcessPredictionClient, InProcessRetrievalClient
-from foryou.home_mixer.clients.store_clients import (
-    StorePosts,
-    StoreSafetyLabels,
-    StoreServedHistory,
-    StoreSocialGraph,
-    StoreUserActions,
-    StoreUsers,
-)
+from foryou.home_mixer.clients.store_clients import store_readers
 from foryou.home_mixer.clients.thunder_clients import GrpcThunderClient
 from foryou.home_mixer.for_you import ForYouClients, pipeline_factory
 from foryou.home_mixer.service import FeedRequest, FeedResponse, ForYouService
@@ -43,12 +36,7 @@ def service_with(d: Deployment, params: Params | None = None, **overrides: objec
     stores, switches = with_failures(app.stores)
     clients = dataclasses.replace(
         app.clients,
-        user_actions=StoreUserActions(stores),
-        social_graph=StoreSocialGraph(stores),
-        served_history=StoreServedHistory(stores),
-        posts=StorePosts(stores),
-        users=StoreUsers(stores),
-        safety_labels=StoreSafetyLabels(stores),
+        **store_readers(stores, cache_posts=False),
         metrics=None,
         traces=None,
         **overrides,

@@ -24,16 +24,8 @@ import torch
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
 from foryou.core.clock import Clock
 from foryou.events.eventfile import iter_records
-from foryou.home_mixer.clients.cached_posts import CachedPosts
 from foryou.home_mixer.clients.phoenix_clients import InProcessPredictionClient, InProcessRetrievalClient
-from foryou.home_mixer.clients.store_clients import (
-    StorePosts,
-    StoreSafetyLabels,
-    StoreServedHistory,
-    StoreSocialGraph,
-    StoreUserActions,
-    StoreUsers,
-)
+from foryou.home_mixer.clients.store_clients import store_readers
 from foryou.home_mixer.clients.thunder_clients import InProcessThunderClient
 from foryou.home_mixer.for_you import ForYouClients, pipeline_factory
 from foryou.home_mixer.service import FeedRequest, ForYouService
@@ -119,17 +111,12 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int, in
     ranking = RankingService(host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
     retrieval = RetrievalService(host, live_index)
     clients = ForYouClients(
-        user_actions=StoreUserActions(stores),
-        social_graph=StoreSocialGraph(stores),
-        served_history=StoreServedHistory(stores),
+        **store_readers(stores),
         thunder=InProcessThunderClient(
             InNetworkPosts(thunder, limits=ServiceLimits.from_params(params), clock=clock, metrics=ThunderMetrics())
         ),
         retrieval=InProcessRetrievalClient(retrieval),
         ranker=InProcessPredictionClient(ranking),
-        posts=CachedPosts(StorePosts(stores)),
-        users=StoreUsers(stores),
-        safety_labels=StoreSafetyLabels(stores),
         clock=clock,
     )
     service = ForYouService(pipeline_factory(clients, params), params=params, clock=clock)

@@ -19,7 +19,6 @@ from prometheus_client import CollectorRegistry
 
 from foryou.core.clock import Clock
 from foryou.events.eventfile import read_events
-from foryou.home_mixer.clients.cached_posts import CachedPosts
 from foryou.home_mixer.clients.phoenix_clients import (
     GrpcPredictionClient,
     GrpcRetrievalClient,
@@ -27,14 +26,7 @@ from foryou.home_mixer.clients.phoenix_clients import (
     InProcessRetrievalClient,
 )
 from foryou.home_mixer.clients.protocols import PredictionClient, RetrievalClient, ThunderClient
-from foryou.home_mixer.clients.store_clients import (
-    StorePosts,
-    StoreSafetyLabels,
-    StoreServedHistory,
-    StoreSocialGraph,
-    StoreUserActions,
-    StoreUsers,
-)
+from foryou.home_mixer.clients.store_clients import store_readers
 from foryou.home_mixer.clients.thunder_clients import GrpcThunderClient, InProcessThunderClient
 from foryou.home_mixer.for_you import ForYouClients, pipeline_factory
 from foryou.home_mixer.service import ForYouService
@@ -104,15 +96,10 @@ class SingleProcess:
         self.registry = CollectorRegistry()
         self.traces = TraceBuffer(capacity=params.get_int("trace.buffer_size"), ttl_s=params.get_int("trace.ttl_s"))
         clients = ForYouClients(
-            user_actions=StoreUserActions(self.stores),
-            social_graph=StoreSocialGraph(self.stores),
-            served_history=StoreServedHistory(self.stores),
+            **store_readers(self.stores),
             thunder=self._thunder_client(),
             retrieval=self._retrieval_client(),
             ranker=self._ranker_client(),
-            posts=CachedPosts(StorePosts(self.stores)),
-            users=StoreUsers(self.stores),
-            safety_labels=StoreSafetyLabels(self.stores),
             clock=clock,
             metrics=PipelineMetrics(self.registry),
             traces=self.traces if params.get_bool("trace.enabled") else None,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from foryou.core.ids import PostId, UserId
 from foryou.events.uas import RawAction
 from foryou.home_mixer.candidate import Visibility, VisibilityAction
+from foryou.home_mixer.clients.cached_posts import CachedPosts
 from foryou.home_mixer.query import UserFeatures
 from foryou.stores import Stores
 from foryou.stores.models import PostCoreData, SafetyLevel, UserProfile
@@ -90,3 +92,16 @@ class StoreServedHistory:
 
     async def recent(self, viewer_id: int, *, now_ms: int, max_age_s: int, max_ids: int) -> list[int]:
         return list(await self.store.recent(UserId(viewer_id), now_ms, max_age_s, max_ids))
+
+
+def store_readers(stores: Stores, *, cache_posts: bool = True) -> dict[str, Any]:
+    """The six store-backed fields of `ForYouClients` over one `Stores` bundle."""
+    posts = StorePosts(stores)
+    return {
+        "user_actions": StoreUserActions(stores),
+        "social_graph": StoreSocialGraph(stores),
+        "served_history": StoreServedHistory(stores),
+        "posts": CachedPosts(posts) if cache_posts else posts,
+        "users": StoreUsers(stores),
+        "safety_labels": StoreSafetyLabels(stores),
+    }
