@@ -12,7 +12,7 @@ import hmac
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from fastapi import FastAPI, Header, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel, Field
@@ -52,6 +52,15 @@ class ScoredPostsBody(BaseModel):
     include_score_terms: bool = Field(default=False, description="per post: each head's weight × value and sum")
 
 
+def _presented_token(
+    x_admin_token: str | None = Header(default=None), authorization: str | None = Header(default=None)
+) -> str:
+    """The admin token a request carries: `X-Admin-Token`, or `Authorization: Bearer …`."""
+    if x_admin_token:
+        return x_admin_token
+    return authorization[7:] if authorization and authorization.startswith("Bearer ") else ""
+
+
 def build_http_app(
     service: ForYouService,
     *,
@@ -77,25 +86,23 @@ def build_http_app(
     async def _unavailable(_: Request, exc: UnavailableError) -> JSONResponse:
         return JSONResponse({"code": "UNAVAILABLE", "error": str(exc)}, status_code=503)
 
-    def _check_admin(token: str | None, authorization: str | None) -> None:
+    def _check_admin(presented: str) -> None:
         if not admin_token:
             raise HTTPException(403, "admin features disabled: no admin token configured")
-        given = token or (authorization[7:] if authorization and authorization.startswith("Bearer ") else "")
-        if not hmac.compare_digest(given.encode(), admin_token.encode()):
+        if not hmac.compare_digest(presented.encode(), admin_token.encode()):
             raise HTTPException(401, "admin token required")
 
     @app.post("/v1/scored-posts")
     async def scored_posts(
         body: ScoredPostsBody,
-        x_admin_token: str | None = Header(default=None),
-        authorization: str | None = Header(default=None),
+        presented: str = Depends(_presented_token),
     ) -> dict[str, Any]:
         """The viewer's For You feed: up to `mixer.result_size` ranked posts.
 
         `include_trace` and `dry_run` are admin features (SPEC §3.1): they need the admin token, or
         `debug.enabled`."""
         if (body.include_trace or body.dry_run) and not params.get_bool("debug.enabled"):
-            _check_admin(x_admin_token, authorization)
+            _check_admin(presented)
         response = await service.get_scored_posts(request_from_json(body.model_dump()))
         terms = _terms_params(params, body.scoring_overrides) if body.include_score_terms else None
         return response_to_json(response, terms_params=terms)
@@ -119,11 +126,10 @@ def build_http_app(
     @app.get("/v1/explain/{request_id}")
     async def explain(
         request_id: str,
-        x_admin_token: str | None = Header(default=None),
-        authorization: str | None = Header(default=None),
+        presented: str = Depends(_presented_token),
     ) -> dict[str, Any]:
         """The request's trace: every candidate's sources, removing filter, scores and fate."""
-        _check_admin(x_admin_token, authorization)
+        _check_admin(presented)
         trace = traces.get(request_id)
         if trace is None:
             raise HTTPException(404, f"no trace for request {request_id} (expired or unknown)")
@@ -133,11 +139,10 @@ def build_http_app(
     async def explain_one(
         request_id: str,
         post_id: int,
-        x_admin_token: str | None = Header(default=None),
-        authorization: str | None = Header(default=None),
+        presented: str = Depends(_presented_token),
     ) -> dict[str, Any]:
         """One post's fate and score breakdown in a past request."""
-        _check_admin(x_admin_token, authorization)
+        _check_admin(presented)
         trace = traces.get(request_id)
         if trace is None:
             raise HTTPException(404, f"no trace for request {request_id} (expired or unknown)")
