@@ -183,13 +183,12 @@ class PhoenixRanker(nn.Module):
         """Without gradients and explicit embeddings, use the precomputed projected tables (projected.py)."""
         dtype = self.config.dtype
         if emb is None and not torch.is_grad_enabled():
-            if not projected.is_current(self._projected, self.tables, self.reduce):
+            table = self._projected
+            if table is None or not projected.is_current(table, self.tables, self.reduce):
                 with torch.inference_mode(False):
-                    self._projected = projected.build_projected(
-                        self.tables, self.reduce, self.config.inputs.num_item_hashes
-                    )
-            assert self._projected is not None
-            return projected.candidate_tokens(self._projected, candidates, dtype)
+                    table = projected.build_projected(self.tables, self.reduce, self.config.inputs.num_item_hashes)
+                self._projected = table
+            return projected.candidate_tokens(table, candidates, dtype)
         emb = emb if emb is not None else self.tables.embed_candidates(candidates)
         return self.reduce.candidate_tokens(candidates, emb, dtype)
 
