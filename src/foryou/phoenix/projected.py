@@ -45,7 +45,7 @@ def build_projected(tables: HashTables, reduce: TokenReducer, num_item_hashes: i
         n_author = blocks.shape[1] - num_item_hashes - 1
         post = [tables.post.weight @ blocks[:, i].T for i in range(num_item_hashes)]
         author = [tables.author.weight @ blocks[:, num_item_hashes + j].T for j in range(n_author)]
-        surface = torch.cat([reduce.surface_table @ blocks[:, -1].T, torch.zeros(1, d)])
+        surface = torch.cat([reduce.surface_table @ blocks[:, -1].T, w.new_zeros(1, d)])
     return ProjectedTables(post=post, author=author, surface=surface, key=_key(tables, reduce))
 
 

@@ -35,7 +35,8 @@ class Rope:
 
 def rope_tables(positions: torch.Tensor, key_size: int, base: float) -> Rope:
     """cos/sin of position·inv_freq, the dk/2 frequencies repeated as two halves."""
-    inv_freq = 1.0 / (base ** (torch.arange(0, key_size, 2, dtype=torch.float32) / key_size))  # [dk/2]
+    steps = torch.arange(0, key_size, 2, dtype=torch.float32, device=positions.device)
+    inv_freq = 1.0 / (base ** (steps / key_size))  # [dk/2]
     angle = positions.to(torch.float32)[:, None] * inv_freq[None, :]  # [T, dk/2]
     angle = torch.cat([angle, angle], dim=-1)  # [T, dk]
     return Rope(cos=angle.cos(), sin=angle.sin())
