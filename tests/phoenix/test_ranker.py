@@ -224,7 +224,7 @@ def test_serving_outputs() -> None:
     assert math.isclose(float(out.dwell_time_s[0, 1]), 600.0, rel_tol=1e-5)
 
 
-def test_projected_candidate_tables_match_and_follow_weight_updates() -> None:
+def test_serving_caches_match_and_follow_weight_updates() -> None:
     model = ranker()
     batch = random_batch(SMALL_INPUTS, 2, 5, seed=11)
     with torch.no_grad():
@@ -238,6 +238,7 @@ def test_projected_candidate_tables_match_and_follow_weight_updates() -> None:
         before = score_candidates(model, batch.prefix, batch.candidates)
     with torch.no_grad():
         model.tables.post.weight[1:].mul_(2.0)  # e.g. an optimiser step
+        model.transformer.layers[0].attn.q.weight.mul_(1.5)  # cached folded q/k/v weights must follow
     after = score_candidates(model, batch.prefix, batch.candidates)
     with torch.no_grad():
         full = model(batch)

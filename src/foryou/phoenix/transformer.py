@@ -16,6 +16,7 @@ itself (serving), with no candidate×candidate work at all.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import cast
 
@@ -75,6 +76,7 @@ class CandidateMask:
     self_blocked: torch.Tensor | None  # [B, 1, c, 1] a padded candidate's own key; None when none
     dead: torch.Tensor | None  # [B, 1, c, 1] candidate rows without any valid key; None if none
     shared_position: bool  # every candidate at one RoPE position
+    shared_at: int | None = None  # that position
 
     @classmethod
     def build(cls, prefix_valid: torch.Tensor, self_valid: torch.Tensor, *, shared_position: bool) -> CandidateMask:
@@ -119,21 +121,41 @@ class Attention(nn.Module):
         self.k = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
         self.v = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
         self.o = Linear(cfg.num_q_heads * cfg.key_size, cfg.emb_size)
+        self._weight_cache: dict[tuple[object, ...], torch.Tensor] = {}
 
-    def _qkv(
-        self, x: torch.Tensor, rotate: Rope | None = None, q_scale: float = 1.0
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk], one matmul.
+    def _qkv_weight(
+        self, rotate: Rope | None, position: int | None, q_scale: float, dtype: torch.dtype
+    ) -> torch.Tensor:
+        """[(Hq+2Hkv)·dk, D]: Wq (scaled, and rotated to `position` when given), Wk (likewise), Wv.
 
-        With `rotate` (a single position), RoPE is folded into the q and k weights: R·(W x) = (R·W) x;
-        `q_scale` is folded into the q weights likewise.
+        Without gradients the result is kept until a weight, the position, the scale or the dtype changes
+        (tensor version counters), so serving pays for it once per model rather than once per chunk.
         """
+        weights = (self.q.weight, self.k.weight, self.v.weight)
+        key = (position, q_scale, dtype, *(t._version for t in weights), *(t.data_ptr() for t in weights))
+        cached = None if torch.is_grad_enabled() else self._weight_cache.get(key)
+        if cached is not None:
+            return cached
         c = self.cfg
         wq: torch.Tensor = self.q.weight if q_scale == 1.0 else self.q.weight * q_scale
         wk: torch.Tensor = self.k.weight
         if rotate is not None:
             wq, wk = _rotate_rows(wq, rotate, c.key_size), _rotate_rows(wk, rotate, c.key_size)
-        w = torch.cat([wq, wk, self.v.weight]).to(x.dtype)  # [(Hq+2Hkv)·dk, D]
+        w = torch.cat([wq, wk, self.v.weight]).to(dtype)
+        if not torch.is_grad_enabled():
+            self._weight_cache = {key: w}  # one entry: a serving model uses one position and scale
+        return w
+
+    def _qkv(
+        self, x: torch.Tensor, rotate: Rope | None = None, q_scale: float = 1.0, position: int | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk], one matmul.
+
+        With `rotate` (the RoPE of the single `position`), RoPE is folded into the q and k weights:
+        R·(W x) = (R·W) x; `q_scale` is folded into the q weights likewise.
+        """
+        c = self.cfg
+        w = self._qkv_weight(rotate, position, q_scale, x.dtype)
         q, k, v = _split3(F.linear(x, w), c)
         lead = x.shape[:-1]
         return (
@@ -197,7 +219,7 @@ class Attention(nn.Module):
         """
         b, c, _ = x.shape
         if mask.shared_position:
-            q_rot, k, v = self._qkv(x, rope, self._alpha)  # q, k both rotated by the one shared position
+            q_rot, k, v = self._qkv(x, rope, self._alpha, mask.shared_at)  # q, k rotated to the shared position
             q = q_rot
         else:
             q, k, v = self._qkv(x, None, self._alpha)
@@ -302,6 +324,8 @@ class Transformer(nn.Module):
         shared = positions.numel() > 0 and bool((positions == positions[0]).all())
         rope = self.rope((positions[:1] if shared else positions).to(x.device))
         mask = CandidateMask.build(prefix_valid, self_valid, shared_position=shared)
+        if shared:
+            mask = dataclasses.replace(mask, shared_at=int(positions[0]))
         for layer, cache in zip(self.layers, caches, strict=True):
             x = cast(DecoderLayer, layer).forward_candidates(x, rope, cache, mask)
         return x
