@@ -12,7 +12,17 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foryou.phoenix import PhoenixBatch, PhoenixRanker, score_candidates, serving_outputs
+from foryou.core.actions import Action
+from foryou.phoenix import (
+    HistoryEntry,
+    PhoenixBatch,
+    PhoenixRanker,
+    build_candidates,
+    build_prefix,
+    predict,
+    score_candidates,
+    serving_outputs,
+)
 from foryou.phoenix.golden import config_json, export_upstream_params, golden_inputs
 from foryou.phoenix.mask import sequence_positions
 from foryou.phoenix.reference import ranker_forward
@@ -214,7 +224,7 @@ def test_serving_outputs() -> None:
     assert math.isclose(float(out.dwell_time_s[0, 1]), 600.0, rel_tol=1e-5)
 
 
-def test_projected_candidate_tables_match_and_follow_weight_updates() -> None:
+def test_serving_caches_match_and_follow_weight_updates() -> None:
     model = ranker()
     batch = random_batch(SMALL_INPUTS, 2, 5, seed=11)
     with torch.no_grad():
@@ -228,6 +238,7 @@ def test_projected_candidate_tables_match_and_follow_weight_updates() -> None:
         before = score_candidates(model, batch.prefix, batch.candidates)
     with torch.no_grad():
         model.tables.post.weight[1:].mul_(2.0)  # e.g. an optimiser step
+        model.transformer.layers[0].attn.q.weight.mul_(1.5)  # cached folded q/k/v weights must follow
     after = score_candidates(model, batch.prefix, batch.candidates)
     with torch.no_grad():
         full = model(batch)
@@ -248,3 +259,16 @@ def test_out_of_range_surface_is_a_zero_row() -> None:
     with torch.inference_mode():
         fast = model._candidate_tokens(cands, None)
     assert (fast - slow).abs().max() < 1e-5
+
+
+def test_predict_keeps_order_and_matches_score_candidates() -> None:
+    model = ranker()
+    history = [HistoryEntry(post_id=10 + i, author_id=3, actions=frozenset({Action.FAVORITE})) for i in range(4)]
+    posts = [(100, 7), (101, 8), (100, 7)]
+    scores = predict(model, user_id=42, history=history, candidates=posts, surface=1)
+    assert len(scores) == 3 and len(scores[0].probabilities) == 18
+    assert scores[0] == scores[2]  # same candidate, same shared position: same scores
+    prefix = build_prefix(user_ids=[42], histories=[history], config=model.config.inputs)
+    cands = build_candidates(candidates=[posts], surfaces=1, config=model.config.inputs)
+    probs = serving_outputs(score_candidates(model, prefix, cands), dwell_time_cap_s=600.0).probabilities
+    assert math.isclose(scores[1].probabilities["reply"], float(probs[0, 1, 1]), rel_tol=1e-6)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foryou.phoenix import RetrievalConfig, RetrievalModel, l2_normalize, top_k
@@ -67,6 +67,7 @@ def test_top_k_masks_rows_and_breaks_ties_by_index() -> None:
     assert scores[0, -1] == -1e12  # K beyond the enabled rows: the disabled row appears, masked
 
 
+@settings(deadline=None)  # timing on a shared CI machine is not what is tested
 @given(n=st.integers(1, 30), k=st.integers(1, 40), seed=st.integers(0, 1000))
 def test_top_k_is_the_stable_descending_order(n: int, k: int, seed: int) -> None:
     gen = torch.Generator().manual_seed(seed)

@@ -41,13 +41,16 @@ def test_rope_scores_depend_on_relative_position_only(p: int, d: int, seed: int)
     assert math.isclose(float(base), float(moved), abs_tol=2e-4)
 
 
-def test_attention_weights_are_the_soft_capped_softmax() -> None:
+def test_attention_weights_are_the_masked_soft_capped_softmax() -> None:
     attn = Attention(CFG)
     z = torch.randn(3, 5) * 40  # raw q·k
-    s = torch.sigmoid(z * (2 * CFG.attn_output_multiplier / CFG.attn_logit_softcap))
-    e = attn._weights(s, None, None)
+    t = torch.tanh(z * (CFG.attn_output_multiplier / CFG.attn_logit_softcap))
+    blocked = torch.tensor([[False, True, False, False, False]] * 3)
+    e = attn._weights(t, attn._row_max(t, blocked), blocked, None)
     capped = 30.0 * torch.tanh(z * CFG.attn_output_multiplier / 30.0)
-    assert torch.allclose(e / e.sum(-1, keepdim=True), torch.softmax(capped, -1), atol=1e-6)
+    want = torch.softmax(capped.masked_fill(blocked, -1e30), -1)
+    assert torch.allclose(e / e.sum(-1, keepdim=True), want, atol=1e-6)
+    assert (e[:, 1] == 0).all() and (e.max(-1).values == 1.0).all()
 
 
 def test_row_without_valid_keys_is_uniform_and_others_ignore_blocked_keys() -> None:

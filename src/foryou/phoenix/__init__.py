@@ -7,6 +7,7 @@ Inputs are hashed ids (`hashing`, `batch`). Serving a ranking request::
     cands = build_candidates(candidates=[[(post_id, author_id), ...]], surfaces=surface, config=...)
     logits = score_candidates(model, prefix, cands)    # [1, C, 19]; prefix once, candidates in chunks
     scores = serving_outputs(logits, dwell_time_cap_s=model.config.dwell_time_cap_s)
+    # or, for one user, all of the above: predict(model, user_id=..., history=..., candidates=..., surface=...)
 
 Training uses the plain differentiable forwards: `PhoenixRanker(batch)` -> logits [B, C, 19] (one
 full-sequence pass under the candidate-isolation mask) and `RetrievalModel(prefix, candidates)` ->
@@ -44,6 +45,7 @@ from foryou.phoenix.hashing import (
     mix64,
 )
 from foryou.phoenix.parity import ParityReport, run_parity
+from foryou.phoenix.predict import CandidateScores, predict
 from foryou.phoenix.ranker import (
     PhoenixRanker,
     PrefixCache,
@@ -58,6 +60,7 @@ __all__ = [
     "HASH_FAMILY",
     "CandidateBatch",
     "CandidateEmbeddings",
+    "CandidateScores",
     "HashKind",
     "HistoryEntry",
     "InputConfig",
@@ -86,6 +89,7 @@ __all__ = [
     "l2_normalize",
     "load_checkpoint",
     "mix64",
+    "predict",
     "read_checkpoint_config",
     "run_parity",
     "save_checkpoint",

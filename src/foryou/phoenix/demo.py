@@ -13,13 +13,14 @@ from pathlib import Path
 
 import torch
 
-from foryou.core.actions import ACTION_NAMES, NUM_DISCRETE_ACTIONS, Action, ProductSurface
+from foryou.core.actions import Action, ProductSurface
 from foryou.core.errors import ConfigError
 from foryou.params import Params
 from foryou.phoenix.batch import HistoryEntry, build_candidates, build_prefix
 from foryou.phoenix.checkpoint import load_checkpoint
 from foryou.phoenix.config import PhoenixConfig, RetrievalConfig
-from foryou.phoenix.ranker import PhoenixRanker, score_candidates, serving_outputs
+from foryou.phoenix.predict import predict
+from foryou.phoenix.ranker import PhoenixRanker
 from foryou.phoenix.retrieval import RetrievalModel, top_k
 
 BAR_WIDTH = 30
@@ -83,20 +84,19 @@ def _retrieval(checkpoint: Path | None, seed: int) -> RetrievalModel:
 def demo_rank(*, checkpoint: Path | None = None, candidates: int = 8, seed: int = 0) -> list[RankedCandidate]:
     """Rank example candidates for the example user by favorite probability (stable)."""
     model = _ranker(checkpoint, seed)
-    inputs = model.config.inputs
     posts = example_posts(seed, candidates)
-    prefix = build_prefix(user_ids=[DEMO_USER], histories=[example_history(seed)], config=inputs)
-    cands = build_candidates(candidates=[posts], surfaces=int(ProductSurface.HOME_FOR_YOU), config=inputs)
-    logits = score_candidates(model, prefix, cands)
-    out = serving_outputs(logits, dwell_time_cap_s=model.config.dwell_time_cap_s)
+    scores = predict(
+        model,
+        user_id=DEMO_USER,
+        history=example_history(seed),
+        candidates=posts,
+        surface=int(ProductSurface.HOME_FOR_YOU),
+    )
     ranked = [
         RankedCandidate(
-            post_id=post_id,
-            author_id=author_id,
-            probabilities={ACTION_NAMES[a]: float(out.probabilities[0, i, a]) for a in range(NUM_DISCRETE_ACTIONS)},
-            dwell_time_s=float(out.dwell_time_s[0, i]),
+            post_id=post_id, author_id=author_id, probabilities=s.probabilities, dwell_time_s=s.dwell_time_s
         )
-        for i, (post_id, author_id) in enumerate(posts)
+        for (post_id, author_id), s in zip(posts, scores, strict=True)
     ]
     return sorted(ranked, key=lambda r: -r.probabilities["favorite"])
 

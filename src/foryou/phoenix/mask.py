@@ -12,11 +12,13 @@ import torch
 from foryou.phoenix.config import CandidatePositions, PrefixAttention
 
 
-def attention_rule(prefix_len: int, num_candidates: int, prefix_attention: PrefixAttention) -> torch.Tensor:
+def attention_rule(
+    prefix_len: int, num_candidates: int, prefix_attention: PrefixAttention, device: torch.device | None = None
+) -> torch.Tensor:
     """M[q, k] (no padding): [T, T] bool with T = prefix_len + num_candidates."""
     o, t = prefix_len, prefix_len + num_candidates
-    q = torch.arange(t)[:, None]  # [T, 1]
-    k = torch.arange(t)[None, :]  # [1, T]
+    q = torch.arange(t, device=device)[:, None]  # [T, 1]
+    k = torch.arange(t, device=device)[None, :]  # [1, T]
     prefix_rows = k <= q if prefix_attention == "causal" else k < o
     candidate_rows = (k < o) | (k == q)
     return torch.where(q < o, prefix_rows, candidate_rows)
@@ -27,13 +29,13 @@ def full_mask(
 ) -> torch.Tensor:
     """allowed [B, T, T] from key validity prefix [B, O] and candidates [B, C]."""
     valid = torch.cat([prefix_valid, candidate_valid], dim=1)  # [B, T]
-    rule = attention_rule(prefix_valid.shape[1], candidate_valid.shape[1], prefix_attention)  # [T, T]
+    rule = attention_rule(prefix_valid.shape[1], candidate_valid.shape[1], prefix_attention, prefix_valid.device)
     return rule[None] & valid[:, None, :]
 
 
 def prefix_mask(prefix_valid: torch.Tensor, prefix_attention: PrefixAttention) -> torch.Tensor:
     """allowed [B, O, O] of the prefix rows alone (what the cached path computes once)."""
-    rule = attention_rule(prefix_valid.shape[1], 0, prefix_attention)
+    rule = attention_rule(prefix_valid.shape[1], 0, prefix_attention, prefix_valid.device)  # [O, O]
     return rule[None] & prefix_valid[:, None, :]
 
 

@@ -25,27 +25,32 @@ class ProjectedTables:
     key: tuple[int, ...]
 
 
+def _candidate_proj(reduce: TokenReducer) -> torch.Tensor:
+    if reduce.candidate_proj is None:
+        raise TypeError("projected tables need the ranker's candidate projection")
+    weight: torch.Tensor = reduce.candidate_proj.weight
+    return weight
+
+
 def _key(tables: HashTables, reduce: TokenReducer) -> tuple[int, ...]:
-    assert reduce.candidate_proj is not None  # only the ranker builds these
-    tensors = (tables.post.weight, tables.author.weight, reduce.surface_table, reduce.candidate_proj.weight)
+    tensors = (tables.post.weight, tables.author.weight, reduce.surface_table, _candidate_proj(reduce))
     return tuple(x for t in tensors for x in (t.data_ptr(), t._version))
 
 
 def build_projected(tables: HashTables, reduce: TokenReducer, num_item_hashes: int) -> ProjectedTables:
-    assert reduce.candidate_proj is not None
     with torch.no_grad():
-        w = reduce.candidate_proj.weight  # [D, (Hi+Ha+1)·D]
+        w = _candidate_proj(reduce)  # [D, (Hi+Ha+1)·D]
         d = w.shape[0]
         blocks = w.view(d, -1, d)  # [D, Hi+Ha+1, D]: block s maps input slot s
         n_author = blocks.shape[1] - num_item_hashes - 1
         post = [tables.post.weight @ blocks[:, i].T for i in range(num_item_hashes)]
         author = [tables.author.weight @ blocks[:, num_item_hashes + j].T for j in range(n_author)]
-        surface = torch.cat([reduce.surface_table @ blocks[:, -1].T, torch.zeros(1, d)])
+        surface = torch.cat([reduce.surface_table @ blocks[:, -1].T, w.new_zeros(1, d)])
     return ProjectedTables(post=post, author=author, surface=surface, key=_key(tables, reduce))
 
 
-def is_current(projected: ProjectedTables | None, tables: HashTables, reduce: TokenReducer) -> bool:
-    return projected is not None and projected.key == _key(tables, reduce)
+def is_current(projected: ProjectedTables, tables: HashTables, reduce: TokenReducer) -> bool:
+    return projected.key == _key(tables, reduce)
 
 
 def candidate_tokens(projected: ProjectedTables, candidates: CandidateBatch, dtype: torch.dtype) -> torch.Tensor:

@@ -32,6 +32,8 @@ from foryou.phoenix.layers import Linear, RMSNorm
 from foryou.phoenix.reduce import TokenReducer
 from foryou.phoenix.transformer import LayerCache, Transformer
 
+MIN_CHUNK_ROWS = 16  # see score_chunk
+
 
 @dataclass(frozen=True)
 class RankerTrace:
@@ -158,6 +160,14 @@ class PhoenixRanker(nn.Module):
         """Logits [B, c, A] of a chunk of candidates whose first one is slot `start` of the request."""
         cfg = self.config
         x = self._candidate_tokens(candidates, candidate_emb)  # [B, c, D]
+        valid = candidates.valid.to(x.device)  # [B, c]
+        b, c, _ = x.shape
+        if 0 < b * c < MIN_CHUNK_ROWS:
+            # BLAS takes a matrix-vector path for very few rows, which sums in another order: pad with
+            # isolated dummy candidates so that a chunk of 1 rounds exactly like a chunk of 100.
+            extra = -(-MIN_CHUNK_ROWS // b) - c
+            x = torch.cat([x, x.new_zeros(b, extra, x.shape[2])], dim=1)
+            valid = torch.cat([valid, valid.new_zeros(b, extra)], dim=1)
         positions = mask.candidate_positions(
             candidate_positions or cfg.candidate_positions,
             prefix_len=cache.prefix_len,
@@ -165,21 +175,20 @@ class PhoenixRanker(nn.Module):
             count=x.shape[1],
             history_seq_len=cfg.inputs.history_seq_len,
         )
-        h = self.transformer.forward_candidates(x, positions, cache.caches, cache.valid, candidates.valid.to(x.device))
-        out: torch.Tensor = self.unembed(self.final_norm(h))
+        h = self.transformer.forward_candidates(x, positions, cache.caches, cache.valid, valid)
+        out: torch.Tensor = self.unembed(self.final_norm(h[:, :c]))
         return out
 
     def _candidate_tokens(self, candidates: CandidateBatch, emb: CandidateEmbeddings | None) -> torch.Tensor:
         """Without gradients and explicit embeddings, use the precomputed projected tables (projected.py)."""
         dtype = self.config.dtype
         if emb is None and not torch.is_grad_enabled():
-            if not projected.is_current(self._projected, self.tables, self.reduce):
+            table = self._projected
+            if table is None or not projected.is_current(table, self.tables, self.reduce):
                 with torch.inference_mode(False):
-                    self._projected = projected.build_projected(
-                        self.tables, self.reduce, self.config.inputs.num_item_hashes
-                    )
-            assert self._projected is not None
-            return projected.candidate_tokens(self._projected, candidates, dtype)
+                    table = projected.build_projected(self.tables, self.reduce, self.config.inputs.num_item_hashes)
+                self._projected = table
+            return projected.candidate_tokens(table, candidates, dtype)
         emb = emb if emb is not None else self.tables.embed_candidates(candidates)
         return self.reduce.candidate_tokens(candidates, emb, dtype)
 

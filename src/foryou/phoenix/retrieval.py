@@ -109,6 +109,15 @@ def top_k(
     if corpus_mask is not None:
         scores = scores.masked_fill(~corpus_mask.bool()[None, :], MASKED_SCORE)
     k = min(k, scores.shape[1])
-    # A stable sort of the negated scores keeps equal scores in index order.
-    order = torch.sort(-scores, dim=1, stable=True).indices[:, :k]
+    if k == 0:
+        empty = scores[:, :0]
+        return empty, empty.long()
+    kth = torch.topk(scores, k, dim=1).values[:, -1:]  # [B, 1]: the K-th best score of each row
+    rows = []
+    for row in range(scores.shape[0]):
+        # Only rows scoring at least the K-th best can be in the top K; they come out in index order, and
+        # a stable sort of their negated scores keeps equal scores in that order (lower index first).
+        cand = torch.nonzero(scores[row] >= kth[row], as_tuple=True)[0]
+        rows.append(cand[torch.sort(-scores[row, cand], stable=True).indices[:k]])
+    order = torch.stack(rows)  # [B, K]
     return scores.gather(1, order), order

@@ -4,13 +4,11 @@ Sandwich RMSNorm (h = x + N1(Attn(N0 x)); y = h + N3(FFN(N2 h))), split-halves R
 attention whose q·k logits are scaled only by `attn_output_multiplier`, soft-capped as 30·tanh(z/30),
 masked with a finite fill, and a gated tanh-GELU FFN.
 
-Soft-cap arithmetic: cap·tanh(m·z/cap) = 2·cap·σ(α·z) − cap with α = 2·m/cap (an exact identity; α is
-folded into Wq), and constants cancel in the softmax, so the attention weights are exp(2·cap·(s − 1)) with
-s = σ(α·z) ∈ [0, 1]: never above 1 and, for cap ≤ 40, never below e^−80 (a normal float32), so no running
-max is needed. Masked keys get weight 0; a row with no valid key at all is uniform over its keys, which
-is what upstream's finite −1e30 fill produces (never NaN). PyTorch's CPU sigmoid and exp are several times
-faster than tanh and than exp of huge negatives; results differ from the textbook order of operations by
-a few float32 ulps of the logits. Two ways through every layer:
+Soft-cap arithmetic: t = tanh(α·z) with α = m/cap folded into Wq, capped logits cap·t ∈ [−cap, cap]; the
+softmax shift is the row maximum over allowed keys only (blocked entries stand in as −cap), blocked keys
+get weight 0 after the exp, and a row without any valid key is uniform — what upstream's finite −1e30
+fill produces, never NaN. Every exp argument lies in [−2·cap, 2·cap], so there are no huge negatives
+(whose exp takes a ~7× slower path on CPU) and no overflow for cap ≤ 40. Two ways through every layer:
 `forward` — a full sequence under an explicit [B, T, T] mask (training, parity), returning each layer's
 keys/values; `forward_candidates` — a chunk of candidates attending to cached prefix keys/values plus
 itself (serving), with no candidate×candidate work at all.
@@ -18,6 +16,7 @@ itself (serving), with no candidate×candidate work at all.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import cast
 
@@ -37,7 +36,8 @@ class Rope:
 
 def rope_tables(positions: torch.Tensor, key_size: int, base: float) -> Rope:
     """cos/sin of position·inv_freq, the dk/2 frequencies repeated as two halves."""
-    inv_freq = 1.0 / (base ** (torch.arange(0, key_size, 2, dtype=torch.float32) / key_size))  # [dk/2]
+    steps = torch.arange(0, key_size, 2, dtype=torch.float32, device=positions.device)
+    inv_freq = 1.0 / (base ** (steps / key_size))  # [dk/2]
     angle = positions.to(torch.float32)[:, None] * inv_freq[None, :]  # [T, dk/2]
     angle = torch.cat([angle, angle], dim=-1)  # [T, dk]
     return Rope(cos=angle.cos(), sin=angle.sin())
@@ -76,6 +76,7 @@ class CandidateMask:
     self_blocked: torch.Tensor | None  # [B, 1, c, 1] a padded candidate's own key; None when none
     dead: torch.Tensor | None  # [B, 1, c, 1] candidate rows without any valid key; None if none
     shared_position: bool  # every candidate at one RoPE position
+    shared_at: int | None = None  # that position
 
     @classmethod
     def build(cls, prefix_valid: torch.Tensor, self_valid: torch.Tensor, *, shared_position: bool) -> CandidateMask:
@@ -120,21 +121,41 @@ class Attention(nn.Module):
         self.k = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
         self.v = Linear(cfg.emb_size, cfg.num_kv_heads * cfg.key_size)
         self.o = Linear(cfg.num_q_heads * cfg.key_size, cfg.emb_size)
+        self._weight_cache: dict[tuple[object, ...], torch.Tensor] = {}
 
-    def _qkv(
-        self, x: torch.Tensor, rotate: Rope | None = None, q_scale: float = 1.0
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk], one matmul.
+    def _qkv_weight(
+        self, rotate: Rope | None, position: int | None, q_scale: float, dtype: torch.dtype
+    ) -> torch.Tensor:
+        """[(Hq+2Hkv)·dk, D]: Wq (scaled, and rotated to `position` when given), Wk (likewise), Wv.
 
-        With `rotate` (a single position), RoPE is folded into the q and k weights: R·(W x) = (R·W) x;
-        `q_scale` is folded into the q weights likewise.
+        Without gradients the result is kept until a weight, the position, the scale or the dtype changes
+        (tensor version counters), so serving pays for it once per model rather than once per chunk.
         """
+        weights = (self.q.weight, self.k.weight, self.v.weight)
+        key = (position, q_scale, dtype, *(t._version for t in weights), *(t.data_ptr() for t in weights))
+        cached = None if torch.is_grad_enabled() else self._weight_cache.get(key)
+        if cached is not None:
+            return cached
         c = self.cfg
         wq: torch.Tensor = self.q.weight if q_scale == 1.0 else self.q.weight * q_scale
         wk: torch.Tensor = self.k.weight
         if rotate is not None:
             wq, wk = _rotate_rows(wq, rotate, c.key_size), _rotate_rows(wk, rotate, c.key_size)
-        w = torch.cat([wq, wk, self.v.weight]).to(x.dtype)  # [(Hq+2Hkv)·dk, D]
+        w = torch.cat([wq, wk, self.v.weight]).to(dtype)
+        if not torch.is_grad_enabled():
+            self._weight_cache = {key: w}  # one entry: a serving model uses one position and scale
+        return w
+
+    def _qkv(
+        self, x: torch.Tensor, rotate: Rope | None = None, q_scale: float = 1.0, position: int | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """q [B, T, Hkv, G, dk] (head j = kv·G + g reads kv head j // G), k, v [B, T, Hkv, dk], one matmul.
+
+        With `rotate` (the RoPE of the single `position`), RoPE is folded into the q and k weights:
+        R·(W x) = (R·W) x; `q_scale` is folded into the q weights likewise.
+        """
+        c = self.cfg
+        w = self._qkv_weight(rotate, position, q_scale, x.dtype)
         q, k, v = _split3(F.linear(x, w), c)
         lead = x.shape[:-1]
         return (
@@ -152,15 +173,21 @@ class Attention(nn.Module):
 
     @property
     def _alpha(self) -> float:
-        """Folded into Wq: α·(q·k) = 2·m·z / cap, the argument of σ in the soft-cap identity."""
-        return 2.0 * self.cfg.attn_output_multiplier / self.cfg.attn_logit_softcap
+        """Folded into Wq: α·(q·k) = m·z / cap, the argument of tanh in the soft-cap."""
+        return self.cfg.attn_output_multiplier / self.cfg.attn_logit_softcap
 
-    def _weights(self, s: torch.Tensor, blocked: torch.Tensor | None, dead: torch.Tensor | None) -> torch.Tensor:
-        """Unnormalised softmax weights exp(2·cap·(s − 1)) of s = σ(α·z); 0 where blocked, 1 in dead rows."""
-        if dead is not None:
-            s = s.masked_fill(dead, 1.0)  # every key of a row without valid keys weighs exp(0): uniform
-        e = (s - 1.0).mul_(2.0 * self.cfg.attn_logit_softcap).exp_()
-        return e if blocked is None else e.masked_fill(blocked, 0.0)
+    def _row_max(self, t: torch.Tensor, blocked: torch.Tensor | None) -> torch.Tensor:
+        """max over allowed keys of t [.., K] -> [.., 1]; blocked entries count as −1 (t ≥ −1 anyway)."""
+        return (t if blocked is None else t.masked_fill(blocked, -1.0)).amax(dim=-1, keepdim=True)
+
+    def _weights(
+        self, t: torch.Tensor, top: torch.Tensor, blocked: torch.Tensor | None, dead: torch.Tensor | None
+    ) -> torch.Tensor:
+        """Unnormalised softmax weights exp(cap·(t − top)) of capped logits cap·t; 0 where blocked, 1 in dead rows."""
+        e = torch.sub(t, top).mul_(self.cfg.attn_logit_softcap).exp_()
+        if blocked is not None:
+            e = e.masked_fill(blocked, 0.0)
+        return e if dead is None else e.masked_fill(dead, 1.0)  # a row without valid keys: uniform
 
     def _merge(self, o: torch.Tensor) -> torch.Tensor:
         """[B, Hkv, G, T, dk] -> heads concatenated in order [B, T, Hq·dk] -> [B, T, D]."""
@@ -174,7 +201,8 @@ class Attention(nn.Module):
         q, k, v = self._project(x, rope)
         hkv, g, dk = q.shape[1], q.shape[2], q.shape[4]
         z = torch.matmul(q.float().reshape(b, hkv, g * t, dk), k.float().transpose(-1, -2))  # [B, Hkv, G·T, T]
-        e = self._weights(torch.sigmoid(z.view(b, hkv, g, t, t)), mask.blocked, mask.dead)  # [B, Hkv, G, T, T]
+        tz = torch.tanh(z.view(b, hkv, g, t, t))  # capped logits / cap
+        e = self._weights(tz, self._row_max(tz, mask.blocked), mask.blocked, mask.dead)  # [B, Hkv, G, T, T]
         denom = e.sum(dim=-1, keepdim=True)  # [B, Hkv, G, T, 1]
         o = torch.matmul(e.to(v.dtype).view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
         o = (o.float() / denom).to(v.dtype)
@@ -191,7 +219,7 @@ class Attention(nn.Module):
         """
         b, c, _ = x.shape
         if mask.shared_position:
-            q_rot, k, v = self._qkv(x, rope, self._alpha)  # q, k both rotated by the one shared position
+            q_rot, k, v = self._qkv(x, rope, self._alpha, mask.shared_at)  # q, k rotated to the shared position
             q = q_rot
         else:
             q, k, v = self._qkv(x, None, self._alpha)
@@ -199,16 +227,17 @@ class Attention(nn.Module):
         hkv, g, dk = q.shape[2], q.shape[3], q.shape[4]
         rows = (b, hkv, g * c)  # query rows ordered (kv head, group, candidate)
         q_rows = q_rot.permute(0, 2, 3, 1, 4).reshape(*rows, dk).float()  # [B, Hkv, G·c, dk]
-        s_prefix = torch.sigmoid(torch.matmul(q_rows, cache.k.float().transpose(-1, -2)))  # [B, Hkv, G·c, O]
+        t_prefix = torch.tanh(torch.matmul(q_rows, cache.k.float().transpose(-1, -2)))  # [B, Hkv, G·c, O]
         z_self = (q.float() * k.float().unsqueeze(3)).sum(dim=-1)  # [B, c, Hkv, G]
-        s_self = torch.sigmoid(z_self.permute(0, 2, 3, 1).reshape(*rows, 1))  # [B, Hkv, G·c, 1]
+        t_self = torch.tanh(z_self.permute(0, 2, 3, 1).reshape(*rows, 1))  # [B, Hkv, G·c, 1]
         dead = None if mask.dead is None else mask.dead.repeat(1, 1, g, 1)  # rows ordered (group, candidate)
         prefix_blocked = mask.prefix_blocked
         if prefix_blocked is not None and prefix_blocked.shape[2] > 1:
             prefix_blocked = prefix_blocked.repeat(1, 1, g, 1)
         self_blocked = None if mask.self_blocked is None else mask.self_blocked.repeat(1, 1, g, 1)
-        e_prefix = self._weights(s_prefix, prefix_blocked, dead)
-        e_self = self._weights(s_self, self_blocked, dead)
+        top = torch.maximum(self._row_max(t_prefix, prefix_blocked), self._row_max(t_self, self_blocked))
+        e_prefix = self._weights(t_prefix, top, prefix_blocked, dead)
+        e_self = self._weights(t_self, top, self_blocked, dead)
         denom = e_prefix.sum(dim=-1, keepdim=True) + e_self
         v_self = v.permute(0, 2, 1, 3).unsqueeze(2).expand(b, hkv, g, c, dk).reshape(*rows, dk)
         o = torch.matmul(e_prefix.to(v.dtype), cache.v).float() + e_self * v_self.float()
@@ -295,6 +324,8 @@ class Transformer(nn.Module):
         shared = positions.numel() > 0 and bool((positions == positions[0]).all())
         rope = self.rope((positions[:1] if shared else positions).to(x.device))
         mask = CandidateMask.build(prefix_valid, self_valid, shared_position=shared)
+        if shared:
+            mask = dataclasses.replace(mask, shared_at=int(positions[0]))
         for layer, cache in zip(self.layers, caches, strict=True):
             x = cast(DecoderLayer, layer).forward_candidates(x, rope, cache, mask)
         return x
