@@ -78,7 +78,7 @@ def run_bench(
             results.append(
                 {
                     "corpus": n,
-                    "backend": index.name,
+                    "backend": f"ivf(nprobe={index.nprobe})" if isinstance(index, IVFIndex) else index.name,
                     "p50_ms": _latency_ms(index, qs, 1000),
                     "recall@100": _recall(truth, got, 100),
                     "recall@1000": _recall(truth, got, 1000),
