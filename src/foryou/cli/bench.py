@@ -32,3 +32,17 @@ def bench_retrieval(
 
     sizes = tuple(int(part) for part in corpora.split(",") if part.strip())
     typer.echo(json.dumps(run_bench(corpora=sizes, queries=queries)))
+
+
+@app.command("ranker")
+def ranker(
+    as_json: bool = typer.Option(True, "--json/--no-json", help="print one JSON object (the only output form)"),
+    repeats: int = typer.Option(30, min=3, help="timed runs of the cached path per candidate count"),
+    threads: int = typer.Option(2, min=1, help="torch intra-op threads (the target machine has 2 cores)"),
+    candidates: list[int] = typer.Option([32, 256, 1024], "--candidates", "-c", help="candidate counts C"),
+) -> None:
+    """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward."""
+    from foryou.phoenix.bench import run_ranker_bench
+
+    result = run_ranker_bench(counts=candidates, repeats=repeats, threads=threads)
+    typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=2))

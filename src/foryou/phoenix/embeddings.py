@@ -1,0 +1,43 @@
+"""Hash embedding tables (SPEC §5.2): one [V_kind, D] table per kind, shared by that kind's k hashes.
+
+Row 0 is padding: zero at init and never updated (`padding_idx` zeroes its gradient). The lookups turn a
+`PrefixBatch` / `CandidateBatch` of hashes into the embeddings the token reducer consumes.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from foryou.phoenix.batch import CandidateBatch, CandidateEmbeddings, PrefixBatch, PrefixEmbeddings
+from foryou.phoenix.config import InputConfig
+from foryou.phoenix.layers import EMBEDDING_INIT_STD
+
+
+def _table(rows: int, dim: int) -> nn.Embedding:
+    table = nn.Embedding(rows, dim, padding_idx=0)
+    nn.init.normal_(table.weight, std=EMBEDDING_INIT_STD)
+    with torch.no_grad():
+        table.weight[0].zero_()
+    return table
+
+
+class HashTables(nn.Module):
+    def __init__(self, inputs: InputConfig, emb_size: int) -> None:
+        super().__init__()
+        self.user = _table(inputs.vocab_user, emb_size)  # [Vu, D]
+        self.post = _table(inputs.vocab_post, emb_size)  # [Vp, D]
+        self.author = _table(inputs.vocab_author, emb_size)  # [Va, D]
+
+    def embed_prefix(self, prefix: PrefixBatch) -> PrefixEmbeddings:
+        return PrefixEmbeddings(
+            user=self.user(prefix.user_hashes),  # [B, Hu, D]
+            history_post=self.post(prefix.history_post_hashes),  # [B, S, Hi, D]
+            history_author=self.author(prefix.history_author_hashes),  # [B, S, Ha, D]
+        )
+
+    def embed_candidates(self, candidates: CandidateBatch) -> CandidateEmbeddings:
+        return CandidateEmbeddings(
+            post=self.post(candidates.post_hashes),  # [B, C, Hi, D]
+            author=self.author(candidates.author_hashes),  # [B, C, Ha, D]
+        )
