@@ -99,3 +99,11 @@ def test_cli_reports_the_counts(ml100k_home: Path, tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["data", "ml100k", "--home", str(ml100k_home)])
     assert res.exit_code == 0, res.output
     assert '"ratings": 100000, "users": 943, "items": 1682' in res.output
+
+
+def test_offline_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No index and no local wheels: pip cannot find the wheel, as when PyPI is unreachable.
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path / "nowhere"))
+    with pytest.raises(UnavailableError, match=r"could not download recbole==1\.2\.1 from PyPI"):
+        fetch_ml100k(tmp_path / "home")

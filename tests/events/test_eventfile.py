@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from foryou.core import CorruptDataError, EventAction, make_snowflake
 from foryou.events import MAGIC, EventWriter, engagement, iter_records, read_event_dir, read_events, write_events
@@ -102,3 +104,26 @@ def test_read_event_dir_in_name_order(tmp_path: Path) -> None:
     write_events(tmp_path / "segment-00001.fyev", events[3:])
     write_events(tmp_path / "segment-00000.fyev", events[:3])
     assert list(read_event_dir(tmp_path)) == events
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.binary(max_size=40), max_size=12), st.data())
+def test_any_cut_keeps_the_intact_prefix(tmp_path: Path, records: list[bytes], data: st.DataObject) -> None:
+    path = tmp_path / "p.fyev"
+    with EventWriter(path) as w:
+        w.extend_bytes(records)
+    full = path.read_bytes()
+    cut = data.draw(st.integers(len(MAGIC), len(full)))
+    path.write_bytes(full[:cut])
+    boundaries = [len(MAGIC)]
+    for r in records:
+        boundaries.append(boundaries[-1] + 4 + len(r))
+    complete = sum(1 for b in boundaries[1:] if b <= cut)
+    got = []
+    if cut in boundaries:
+        got = [rec for _, rec in iter_records(path)]
+    else:
+        with pytest.raises(CorruptDataError, match=f"offset {boundaries[complete]}: truncated"):
+            for _, rec in iter_records(path):
+                got.append(rec)
+    assert got == records[:complete]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from foryou.world.benchmark import BENCH_DAYS, BENCH_USERS, run_world_benchmark
+from foryou.world import BENCH_DAYS, BENCH_USERS, run_world_benchmark
 
 app = typer.Typer(help="Benchmarks; each prints one JSON object.", no_args_is_help=True)
 

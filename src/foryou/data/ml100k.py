@@ -33,7 +33,7 @@ from foryou._proto.foryou.events.v1 import events_pb2 as pb
 from foryou.core.actions import EventAction, ProductSurface
 from foryou.core.errors import CorruptDataError, UnavailableError
 from foryou.core.snowflake import make_snowflake
-from foryou.events.builders import engagement, post_created, user_profile
+from foryou.events import engagement, post_created, user_profile
 
 RECBOLE_REQUIREMENT = "recbole==1.2.1"
 WHEEL_PREFIX = "recbole/dataset_example/ml-100k/"

@@ -40,6 +40,7 @@ from foryou.events.uas import (
     UasConfig,
     UasMetadata,
     UserActionSequence,
+    action_bits,
     aggregate,
 )
 
@@ -59,6 +60,7 @@ __all__ = [
     "UasConfig",
     "UasMetadata",
     "UserActionSequence",
+    "action_bits",
     "aggregate",
     "engagement",
     "iter_records",

@@ -18,8 +18,8 @@ import numpy as np
 from tqdm import tqdm  # type: ignore[import-untyped]
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
-from foryou.core.actions import Action, EventAction
-from foryou.events.eventfile import SEGMENT_SUFFIX, EventWriter
+from foryou.core.actions import Action
+from foryou.events import SEGMENT_SUFFIX, EventWriter
 from foryou.world import emit
 from foryou.world.config import DAY_MS, HOUR_MS, WorldConfig
 from foryou.world.features import KIND_QUOTE, KIND_REPLY, KIND_REPOST, TruthTables, muted_word_matrix
@@ -27,8 +27,15 @@ from foryou.world.keys import add_keys, contains, pair_keys
 from foryou.world.population import Population, generate_population
 from foryou.world.posts import PostTable, append_posts, derived_posts, new_originals
 from foryou.world.simulate import Impressions, simulate_block
-from foryou.world.snapshot import ENGAGEMENTS_SCHEMA, POSTS_SCHEMA, StreamingTable, words_column, write_table
-from foryou.world.vocab import Vocabulary, build_vocabulary, render_texts
+from foryou.world.snapshot import (
+    ENGAGEMENTS_SCHEMA,
+    POSTS_SCHEMA,
+    StreamingTable,
+    engagement_rows,
+    post_rows,
+    write_final_tables,
+)
+from foryou.world.vocab import Vocabulary, build_vocabulary
 
 FORMAT_VERSION = 1
 EVENTS_DIR = "events"
@@ -278,90 +285,11 @@ class WorldGenerator:
         eng_times: np.ndarray,
         k: int,
     ) -> None:
-        t, end = self.table, self.cfg.end_ms
-        target = t["target"][idx]
-        label_at = t["label_at_ms"][idx]
-        applied = (label_at > 0) & (label_at < end)
-        deleted = t["deleted_ms"][idx]
-        posts_pq.write(
-            {
-                "post_id": t["post_id"][idx],
-                "author_id": t["author"][idx] + 1,
-                "created_at_ms": t["created_ms"][idx],
-                "kind": t["kind"][idx],
-                "topic": t["topic"][idx],
-                "quality": t["quality"][idx],
-                "original_post_id": t["post_id"][t["original"][idx]],
-                "target_post_id": np.where(target >= 0, t["post_id"][np.maximum(target, 0)], 0),
-                "conversation_id": t["conversation"][idx],
-                "media": t["media"][idx],
-                "video_duration_ms": t["video_ms"][idx],
-                "subscriber_only": t["subscriber_only"][idx],
-                "label": np.where(applied, t["label"][idx], 0),
-                "label_at_ms": np.where(applied, label_at, 0),
-                "true_label": t["true_label"][idx],
-                "deleted_at_ms": np.where(deleted < end, deleted, 0),
-                "words": words_column(t.word_ids[idx]),
-                "text": render_texts(t.word_ids[idx], self.vocab),
-            }
-        )
-        posts = imp.post[act_rows]
-        is_imp = act_vals == int(EventAction.IMPRESSION)
-        eng_pq.write(
-            {
-                "user_id": imp.user[act_rows] + 1,
-                "post_id": t["post_id"][posts],
-                "author_id": t["author"][posts] + 1,
-                "action": act_vals,
-                "product_surface": imp.surface[act_rows],
-                "impression_time_ms": imp.time_ms[act_rows],
-                "engaged_time_ms": np.where(is_imp, 0, eng_times),
-                "dwell_ms": np.where(is_imp, imp.dwell_ms[act_rows], 0),
-                "request_id": [f"w{self.cfg.seed}-{k}-{s}" for s in imp.session[act_rows].tolist()],
-            }
-        )
+        posts_pq.write(post_rows(self.table, idx, self.vocab, self.cfg.end_ms))
+        eng_pq.write(engagement_rows(self.table, imp, act_vals, act_rows, eng_times, f"w{self.cfg.seed}-{k}-"))
 
     def _write_snapshots(self) -> None:
-        pop, out = self.pop, self.out
-        write_table(
-            out / "users.parquet",
-            {
-                "user_id": np.arange(1, pop.size + 1, dtype=np.uint64),
-                "screen_name": self.names,
-                "created_at_ms": pop.created_at_ms,
-                "main_topic": pop.main_topic,
-                "quality": pop.quality,
-                "activity": pop.activity,
-                "post_rate": pop.post_rate,
-                "is_spammer": pop.is_spammer,
-                "is_creator": pop.is_creator,
-                "interests": list(pop.interests),
-            },
-        )
-        for name, parts in self.graph.rows.items():
-            e = np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
-            write_table(
-                out / f"{name}.parquet",
-                {
-                    "source_user_id": (e[:, 0] + 1).astype(np.uint64),
-                    "target_user_id": (e[:, 1] + 1).astype(np.uint64),
-                    "created_at_ms": e[:, 2].astype(np.int64),
-                },
-            )
-        s = pop.subscriptions
-        write_table(
-            out / "subscriptions.parquet",
-            {"subscriber_id": (s[:, 0] + 1).astype(np.uint64), "creator_id": (s[:, 1] + 1).astype(np.uint64)},
-        )
-        mk = sorted((u, w) for u, ws in pop.muted_words.items() for w in ws)
-        write_table(
-            out / "muted_keywords.parquet",
-            {
-                "user_id": np.array([u + 1 for u, _ in mk], dtype=np.uint64),
-                "word_id": np.array([w for _, w in mk], dtype=np.int32),
-                "keyword": [self.vocab.words[w] for _, w in mk],
-            },
-        )
+        write_final_tables(self.out, self.pop, self.names, self.graph.rows, self.vocab)
         meta = {
             "format_version": FORMAT_VERSION,
             "config": self.cfg.to_dict(),
@@ -372,7 +300,7 @@ class WorldGenerator:
             "posts": self.table.size,
             "day_ms": DAY_MS,
         }
-        (out / "world.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
+        (self.out / "world.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
 
 
 def generate_world(cfg: WorldConfig, out: str | Path, *, progress: bool = True) -> GenerationResult:

@@ -73,6 +73,33 @@ def _follow_graph(rng: np.random.Generator, cfg: WorldConfig, pop_weight: np.nda
     return _pairs(src, np.where(use_homo, homo, glob), n)
 
 
+def _blocks_and_mutes(
+    rng: np.random.Generator, cfg: WorldConfig, is_spammer: np.ndarray, popularity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Blocks: half aimed at spammers, half at anyone; mutes: by popularity (the accounts people see)."""
+    n = len(is_spammer)
+    spammers = np.flatnonzero(is_spammer)
+    b_src = np.repeat(np.arange(n), rng.poisson(cfg.blocks_per_user, n))
+    b_dst = rng.integers(0, n, len(b_src))
+    if len(spammers):
+        at_spam = rng.random(len(b_src)) < 0.5
+        b_dst[at_spam] = spammers[rng.integers(0, len(spammers), int(at_spam.sum()))]
+    m_src = np.repeat(np.arange(n), rng.poisson(cfg.mutes_per_user, n))
+    m_dst = np.minimum(np.searchsorted(np.cumsum(popularity), rng.random(len(m_src)) * popularity.sum()), n - 1)
+    return _pairs(b_src, b_dst, n), _pairs(m_src, m_dst, n)
+
+
+def _muted_words(rng: np.random.Generator, cfg: WorldConfig, vocab: Vocabulary) -> dict[int, list[int]]:
+    """1–3 words of one topic for a share of the users."""
+    muted: dict[int, list[int]] = {}
+    for u in np.flatnonzero(rng.random(cfg.users) < cfg.muted_keyword_user_share).tolist():
+        t = int(rng.integers(0, cfg.topics))
+        k = int(rng.integers(1, 4))
+        words = rng.choice(vocab.per_topic, size=k, replace=False) + t * vocab.per_topic
+        muted[u] = sorted(int(w) for w in words)
+    return muted
+
+
 def generate_population(rng: np.random.Generator, cfg: WorldConfig, vocab: Vocabulary) -> Population:
     n = cfg.users
     interests = rng.dirichlet(np.full(cfg.topics, cfg.interest_concentration), n).astype(np.float32)
@@ -97,26 +124,8 @@ def generate_population(rng: np.random.Generator, cfg: WorldConfig, vocab: Vocab
     to_creator = follows[is_creator[follows[:, 1]]]
     subscriptions = to_creator[rng.random(len(to_creator)) < cfg.subscribe_prob]
 
-    spammers = np.flatnonzero(is_spammer)
-    nb = rng.poisson(cfg.blocks_per_user, n)
-    b_src = np.repeat(np.arange(n), nb)
-    b_dst = rng.integers(0, n, len(b_src))
-    if len(spammers):
-        at_spam = rng.random(len(b_src)) < 0.5
-        b_dst[at_spam] = spammers[rng.integers(0, len(spammers), int(at_spam.sum()))]
-    blocks = _pairs(b_src, b_dst, n)
-    nm = rng.poisson(cfg.mutes_per_user, n)
-    m_src = np.repeat(np.arange(n), nm)
-    m_dst = np.minimum(np.searchsorted(np.cumsum(popularity), rng.random(len(m_src)) * popularity.sum()), n - 1)
-    mutes = _pairs(m_src, m_dst, n)
-
-    muted_words: dict[int, list[int]] = {}
-    for u in np.flatnonzero(rng.random(n) < cfg.muted_keyword_user_share).tolist():
-        t = int(rng.integers(0, cfg.topics))
-        k = int(rng.integers(1, 4))
-        words = rng.choice(vocab.per_topic, size=k, replace=False) + t * vocab.per_topic
-        muted_words[u] = sorted(int(w) for w in words)
-
+    blocks, mutes = _blocks_and_mutes(rng, cfg, is_spammer, popularity)
+    muted_words = _muted_words(rng, cfg, vocab)
     created = cfg.start_ms - rng.integers(30 * DAY_MS, 3 * 365 * DAY_MS, n)
     return Population(
         interests=interests,

@@ -14,6 +14,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from foryou.core.actions import EventAction
+from foryou.world.population import Population
+from foryou.world.posts import PostTable
+from foryou.world.simulate import Impressions
+from foryou.world.vocab import Vocabulary, render_texts
+
 POSTS_SCHEMA = pa.schema(
     [
         ("post_id", pa.uint64()),
@@ -83,3 +89,96 @@ def write_table(path: Path, columns: dict[str, Any]) -> None:
 
 def read_table(directory: Path, name: str, columns: list[str] | None = None) -> pa.Table:
     return pq.read_table(directory / f"{name}.parquet", columns=columns)
+
+
+def post_rows(t: PostTable, idx: np.ndarray, vocab: Vocabulary, end_ms: int) -> dict[str, Any]:
+    """Posts-table columns for rows `idx`; labels and deletions count only if they happen before the end."""
+    target = t["target"][idx]
+    label_at = t["label_at_ms"][idx]
+    applied = (label_at > 0) & (label_at < end_ms)
+    deleted = t["deleted_ms"][idx]
+    return {
+        "post_id": t["post_id"][idx],
+        "author_id": t["author"][idx] + 1,
+        "created_at_ms": t["created_ms"][idx],
+        "kind": t["kind"][idx],
+        "topic": t["topic"][idx],
+        "quality": t["quality"][idx],
+        "original_post_id": t["post_id"][t["original"][idx]],
+        "target_post_id": np.where(target >= 0, t["post_id"][np.maximum(target, 0)], 0),
+        "conversation_id": t["conversation"][idx],
+        "media": t["media"][idx],
+        "video_duration_ms": t["video_ms"][idx],
+        "subscriber_only": t["subscriber_only"][idx],
+        "label": np.where(applied, t["label"][idx], 0),
+        "label_at_ms": np.where(applied, label_at, 0),
+        "true_label": t["true_label"][idx],
+        "deleted_at_ms": np.where(deleted < end_ms, deleted, 0),
+        "words": words_column(t.word_ids[idx]),
+        "text": render_texts(t.word_ids[idx], vocab),
+    }
+
+
+def engagement_rows(
+    t: PostTable, imp: Impressions, act_vals: np.ndarray, act_rows: np.ndarray, times: np.ndarray, request_prefix: str
+) -> dict[str, Any]:
+    """Engagements-table columns, one row per emitted EngagementEvent (same order)."""
+    posts = imp.post[act_rows]
+    is_imp = act_vals == int(EventAction.IMPRESSION)
+    return {
+        "user_id": imp.user[act_rows] + 1,
+        "post_id": t["post_id"][posts],
+        "author_id": t["author"][posts] + 1,
+        "action": act_vals,
+        "product_surface": imp.surface[act_rows],
+        "impression_time_ms": imp.time_ms[act_rows],
+        "engaged_time_ms": np.where(is_imp, 0, times),
+        "dwell_ms": np.where(is_imp, imp.dwell_ms[act_rows], 0),
+        "request_id": [f"{request_prefix}{s}" for s in imp.session[act_rows].tolist()],
+    }
+
+
+def _ids(a: np.ndarray) -> np.ndarray:
+    return (a + 1).astype(np.uint64)
+
+
+def write_final_tables(
+    out: Path, pop: Population, names: list[str], edges: dict[str, list[np.ndarray]], vocab: Vocabulary
+) -> None:
+    """users, follows / blocks / mutes (every edge with its time), subscriptions, muted_keywords."""
+    write_table(
+        out / "users.parquet",
+        {
+            "user_id": np.arange(1, pop.size + 1, dtype=np.uint64),
+            "screen_name": names,
+            "created_at_ms": pop.created_at_ms,
+            "main_topic": pop.main_topic,
+            "quality": pop.quality,
+            "activity": pop.activity,
+            "post_rate": pop.post_rate,
+            "is_spammer": pop.is_spammer,
+            "is_creator": pop.is_creator,
+            "interests": list(pop.interests),
+        },
+    )
+    for name, parts in edges.items():
+        e = np.concatenate(parts) if parts else np.zeros((0, 3), dtype=np.int64)
+        write_table(
+            out / f"{name}.parquet",
+            {
+                "source_user_id": _ids(e[:, 0]),
+                "target_user_id": _ids(e[:, 1]),
+                "created_at_ms": e[:, 2].astype(np.int64),
+            },
+        )
+    s = pop.subscriptions
+    write_table(out / "subscriptions.parquet", {"subscriber_id": _ids(s[:, 0]), "creator_id": _ids(s[:, 1])})
+    mk = sorted((u, w) for u, ws in pop.muted_words.items() for w in ws)
+    write_table(
+        out / "muted_keywords.parquet",
+        {
+            "user_id": np.array([u + 1 for u, _ in mk], dtype=np.uint64),
+            "word_id": np.array([w for _, w in mk], dtype=np.int32),
+            "keyword": [vocab.words[w] for _, w in mk],
+        },
+    )

@@ -1,0 +1,79 @@
+"""The oracle answers with the simulator's own ground truth and ranks feeds against the best one."""
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+
+from foryou.core import Action, NotFoundError
+from foryou.params import Params
+from foryou.world import Oracle
+
+
+@pytest.fixture(scope="module")
+def oracle(small_world: Path) -> Oracle:
+    return Oracle.load(small_world)
+
+
+@pytest.fixture(scope="module")
+def posts(small_world: Path) -> dict[str, np.ndarray]:
+    t = pq.read_table(small_world / "posts.parquet", columns=["post_id", "author_id", "created_at_ms"])
+    return {name: t.column(name).to_numpy().astype(np.int64) for name in t.column_names}
+
+
+def test_probabilities_shape_and_range(oracle: Oracle, posts: dict[str, np.ndarray]) -> None:
+    ids = posts["post_id"][:50]
+    p = oracle.action_probs(np.full(50, 3), ids)
+    assert p.shape == (50, 19)
+    assert np.all(p[:, :18] >= 0) and np.all(p[:, :18] <= 1) and np.all(p[:, Action.DWELL_TIME] > 0)
+
+
+def test_value_is_the_weighted_sum(oracle: Oracle, posts: dict[str, np.ndarray]) -> None:
+    ids = posts["post_id"][:20]
+    p = oracle.action_probs(np.full(20, 5), ids)
+    v = oracle.value(np.full(20, 5), ids)
+    w = oracle.weights.copy()
+    assert w[Action.REPORT] == Params().get_float("scoring.weight.report")
+    approx = (p * w).sum(axis=1) - p[:, Action.VQV] * w[Action.VQV]  # vqv only for long videos
+    assert np.all(v >= approx - 1e-9) and np.all(v <= approx + p[:, Action.VQV] * w[Action.VQV] + 1e-9)
+
+
+def test_best_feed_ratio_is_one_and_baselines_fall_short(oracle: Oracle, posts: dict[str, np.ndarray]) -> None:
+    rng = np.random.default_rng(0)
+    ratios: dict[str, list[float]] = {"best": [], "recent": [], "random": []}
+    for user in rng.choice(np.arange(1, 801), 40, replace=False).tolist():
+        cand = rng.choice(posts["post_id"], 300, replace=False)
+        cand = cand[posts["author_id"][np.searchsorted(posts["post_id"], cand)] != user].tolist()
+        best = oracle.best_feed(user, cand, k=35)
+        assert len(best) == 35
+        ratio = oracle.feed_value_ratio(user, best, cand, k=35)
+        if np.isnan(ratio):
+            continue
+        ratios["best"].append(ratio)
+        ratios["recent"].append(oracle.feed_value_ratio(user, sorted(cand, reverse=True), cand))
+        ratios["random"].append(oracle.feed_value_ratio(user, rng.permutation(cand).tolist(), cand))
+    assert ratios["best"] and np.allclose(ratios["best"], 1.0)
+    assert np.mean(ratios["recent"]) < 0.6 and np.mean(ratios["random"]) < 0.6
+
+
+def test_unknown_ids_are_reported(oracle: Oracle, posts: dict[str, np.ndarray]) -> None:
+    with pytest.raises(NotFoundError):
+        oracle.value([1], [12345])
+    with pytest.raises(NotFoundError):
+        oracle.value([10**6], posts["post_id"][:1])
+
+
+def test_blocked_authors_have_no_positive_value(
+    oracle: Oracle, small_world: Path, posts: dict[str, np.ndarray]
+) -> None:
+    blocks = pq.read_table(small_world / "blocks.parquet").to_pylist()
+    checked = 0
+    for b in blocks[:30]:
+        mine = posts["post_id"][posts["author_id"] == b["target_user_id"]][:5]
+        if len(mine) == 0:
+            continue
+        p = oracle.action_probs(np.full(len(mine), b["source_user_id"]), mine)
+        assert np.all(p[:, Action.FAVORITE] == 0) and np.all(p[:, Action.REPLY] == 0)
+        checked += 1
+    assert checked > 0
