@@ -19,6 +19,7 @@ import typer
 from foryou.core.actions import NUM_DISCRETE_ACTIONS
 from foryou.core.errors import ForYouError
 from foryou.params import Params, load_params
+from foryou.training.loop import Task
 
 app = typer.Typer(help="Train the Phoenix retrieval and ranking models.", no_args_is_help=True)
 
@@ -49,15 +50,31 @@ def retrieval(
     steps: int = typer.Option(0, "--steps", min=0, help="Stop after this many steps (0 = no limit)."),
     patience: int = typer.Option(5, "--patience", min=0),
     eval_every: int = typer.Option(0, "--eval-every", min=0, help="Steps between validations (0 = each epoch)."),
-    exclude_seen: bool = typer.Option(True, "--exclude-seen/--keep-seen", help="ML-100K: drop seen items from the softmax."),
+    exclude_seen: bool = typer.Option(
+        True, "--exclude-seen/--keep-seen", help="ML-100K: drop seen items from the softmax."
+    ),
     seconds: float = typer.Option(0.0, "--seconds", min=0.0, help="Time budget (0 = none)."),
     threads: int = typer.Option(0, "--threads", min=0, help="torch threads (0 = default)."),
     resume: bool = typer.Option(False, "--resume"),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
     """Train the two-tower retrieval model."""
-    _run("retrieval", data, out, config, seed, epochs, steps, patience, eval_every, seconds, threads, resume, progress,
-         exclude_seen=exclude_seen)
+    _run(
+        "retrieval",
+        data,
+        out,
+        config,
+        seed,
+        epochs,
+        steps,
+        patience,
+        eval_every,
+        seconds,
+        threads,
+        resume,
+        progress,
+        exclude_seen=exclude_seen,
+    )
 
 
 @app.command("ranker")
@@ -70,7 +87,9 @@ def ranker(
     steps: int = typer.Option(0, "--steps", min=0),
     patience: int = typer.Option(4, "--patience", min=0),
     eval_every: int = typer.Option(0, "--eval-every", min=0),
-    retrieval_ckpt: Path | None = typer.Option(None, "--retrieval", help="ML-100K: retrieval checkpoint for validation."),
+    retrieval_ckpt: Path | None = typer.Option(
+        None, "--retrieval", help="ML-100K: retrieval checkpoint for validation."
+    ),
     rerank_k: int = typer.Option(20, "--rerank-k", min=1, help="ML-100K: items of retrieval's top K re-scored."),
     cuts: int = typer.Option(4, "--cuts", min=1, help="ML-100K: examples per training window per epoch."),
     seconds: float = typer.Option(0.0, "--seconds", min=0.0),
@@ -79,12 +98,42 @@ def ranker(
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
     """Train the Phoenix ranker."""
-    _run("ranker", data, out, config, seed, epochs, steps, patience, eval_every, seconds, threads, resume, progress,
-         retrieval_ckpt=retrieval_ckpt, rerank_k=rerank_k, cuts=cuts)
+    _run(
+        "ranker",
+        data,
+        out,
+        config,
+        seed,
+        epochs,
+        steps,
+        patience,
+        eval_every,
+        seconds,
+        threads,
+        resume,
+        progress,
+        retrieval_ckpt=retrieval_ckpt,
+        rerank_k=rerank_k,
+        cuts=cuts,
+    )
 
 
-def _run(kind: str, data: str, out: Path, config: list[Path], seed: int, epochs: int, steps: int, patience: int,
-         eval_every: int, seconds: float, threads: int, resume: bool, progress: bool, **extra: object) -> None:
+def _run(
+    kind: str,
+    data: str,
+    out: Path,
+    config: list[Path],
+    seed: int,
+    epochs: int,
+    steps: int,
+    patience: int,
+    eval_every: int,
+    seconds: float,
+    threads: int,
+    resume: bool,
+    progress: bool,
+    **extra: object,
+) -> None:
     from foryou.training import FitConfig, fit, init_distributed, shutdown_distributed
 
     if threads:
@@ -94,13 +143,26 @@ def _run(kind: str, data: str, out: Path, config: list[Path], seed: int, epochs:
     try:
         params = load_params(config, os.environ)
         task = _build_task(kind, data, params, seed, out, **extra)
-        cfg = FitConfig(out=out, epochs=epochs, max_steps=steps, lr=params.get_float("train.lr"),
-                        weight_decay=params.get_float("train.weight_decay"), eval_every=eval_every,
-                        patience=patience, seconds_budget=seconds, resume=resume, progress=progress)
+        cfg = FitConfig(
+            out=out,
+            epochs=epochs,
+            max_steps=steps,
+            lr=params.get_float("train.lr"),
+            weight_decay=params.get_float("train.weight_decay"),
+            eval_every=eval_every,
+            patience=patience,
+            seconds_budget=seconds,
+            resume=resume,
+            progress=progress,
+        )
         if dist.is_main:
             out.mkdir(parents=True, exist_ok=True)
-            (out / "params.json").write_text(json.dumps({"params": params.as_dict(), "seed": seed, "data": data,
-                                                         **{k: str(v) for k, v in extra.items()}}, indent=1))
+            (out / "params.json").write_text(
+                json.dumps(
+                    {"params": params.as_dict(), "seed": seed, "data": data, **{k: str(v) for k, v in extra.items()}},
+                    indent=1,
+                )
+            )
         result = fit(task, cfg, dist)
     except ForYouError as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -108,22 +170,31 @@ def _run(kind: str, data: str, out: Path, config: list[Path], seed: int, epochs:
     finally:
         shutdown_distributed(dist)
     if dist.is_main:
-        typer.echo(json.dumps({"best_score": result.best_score, "best_step": result.best_step, "steps": result.step,
-                               "seconds": round(result.seconds, 1), "stopped": result.stopped,
-                               "checkpoint": str(out / "best")}))
+        typer.echo(
+            json.dumps(
+                {
+                    "best_score": result.best_score,
+                    "best_step": result.best_step,
+                    "steps": result.step,
+                    "seconds": round(result.seconds, 1),
+                    "stopped": result.stopped,
+                    "checkpoint": str(out / "best"),
+                }
+            )
+        )
 
 
-def _build_task(kind: str, data: str, params: Params, seed: int, out: Path, **extra: object) -> object:
+def _build_task(kind: str, data: str, params: Params, seed: int, out: Path, **extra: object) -> Task:
     if data == "ml100k":
         return _ml100k_task(kind, params, seed, **extra)
     if data.startswith("world:"):
         from foryou.training.world_tasks import build_world_task
 
-        return build_world_task(kind, Path(data[len("world:"):]), params, seed=seed, work=out / "examples")
+        return build_world_task(kind, Path(data[len("world:") :]), params, seed=seed, work=out / "examples")
     raise typer.BadParameter(f"--data must be 'ml100k' or 'world:DIR', not {data!r}")
 
 
-def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> object:
+def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
     from foryou.data import default_home
     from foryou.evaluation import Ml100kEvaluator, load_ml100k
     from foryou.phoenix import PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel, load_checkpoint
@@ -134,9 +205,14 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> objec
     if kind == "retrieval":
         rmodel = RetrievalModel(RetrievalConfig.from_params(params))
         return Ml100kRetrievalTask(
-            rmodel, MlInputs(evaluator.data, rmodel.config.inputs, use_user_token=True), batch_size=batch,
-            temperature=params.get_float("train.retrieval.temperature"), exclude_seen=bool(extra["exclude_seen"]),
-            seed=seed, validator=evaluator.validate_retrieval)
+            rmodel,
+            MlInputs(evaluator.data, rmodel.config.inputs, use_user_token=True),
+            batch_size=batch,
+            temperature=params.get_float("train.retrieval.temperature"),
+            exclude_seen=bool(extra["exclude_seen"]),
+            seed=seed,
+            validator=evaluator.validate_retrieval,
+        )
     ckpt = extra.get("retrieval_ckpt")
     if not isinstance(ckpt, Path):
         raise typer.BadParameter("training the ML-100K ranker needs --retrieval CKPT (two-stage validation)")
@@ -146,7 +222,14 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> objec
     model = PhoenixRanker(PhoenixConfig.from_params(params))
     k = int(str(extra["rerank_k"]))
     return Ml100kRankerTask(
-        model, MlInputs(evaluator.data, model.config.inputs, use_user_token=True), batch_size=batch,
-        pos_weight=pos_weights(params), dwell_loss_weight=params.get_float("train.dwell_loss_weight"),
-        huber_delta=params.get_float("train.huber_delta"), cuts_per_window=int(str(extra["cuts"])),
-        popularity_power=0.75, seed=seed, validator=evaluator.validator_for_ranker(retr, k))
+        model,
+        MlInputs(evaluator.data, model.config.inputs, use_user_token=True),
+        batch_size=batch,
+        pos_weight=pos_weights(params),
+        dwell_loss_weight=params.get_float("train.dwell_loss_weight"),
+        huber_delta=params.get_float("train.huber_delta"),
+        cuts_per_window=int(str(extra["cuts"])),
+        popularity_power=0.75,
+        seed=seed,
+        validator=evaluator.validator_for_ranker(retr, k),
+    )

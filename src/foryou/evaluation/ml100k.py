@@ -31,7 +31,8 @@ def target_ranks(scores: np.ndarray, targets: np.ndarray, exclude: np.ndarray | 
         keep = ~exclude.copy()
         keep[rows, targets] = True
         higher &= keep
-    return 1 + higher.sum(axis=1)
+    ranks: np.ndarray = 1 + higher.sum(axis=1)
+    return ranks
 
 
 def rank_metrics(ranks: np.ndarray, ks: Sequence[int] = KS) -> dict[str, float]:

@@ -68,7 +68,9 @@ class Ml100kEvaluator:
         out: dict[str, Any] = {"dataset": "ml-100k", "users": len(self.data.users), "items": self.data.num_items}
         for split in ("validation", "test"):
             out[split] = evaluate_split(self.scores(retrieval, ranker, split, k), self.data.sequences, split)
-        out["retrieval_only_test"] = evaluate_split(self.retrieval_matrix(retrieval, "test"), self.data.sequences, "test")
+        out["retrieval_only_test"] = evaluate_split(
+            self.retrieval_matrix(retrieval, "test"), self.data.sequences, "test"
+        )
         return out
 
 

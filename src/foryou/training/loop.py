@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
-from tqdm import tqdm
+from tqdm import tqdm  # type: ignore[import-untyped]
 
 from foryou.core.errors import CorruptDataError
 from foryou.phoenix import PhoenixRanker, RetrievalModel, save_checkpoint
@@ -33,7 +33,8 @@ PhoenixModel = PhoenixRanker | RetrievalModel
 class Task(Protocol):
     """What `fit` trains: one model, its sharded batches, its loss and a validation score (higher = better)."""
 
-    model: PhoenixModel
+    @property
+    def model(self) -> PhoenixModel: ...
 
     def batches(self, epoch: int, rank: int, world_size: int) -> Iterator[Any]: ...
 

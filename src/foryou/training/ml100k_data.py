@@ -10,6 +10,7 @@ per-row Python loop.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -41,7 +42,7 @@ def user_sequences(user: np.ndarray, key: np.ndarray, timestamp: np.ndarray) -> 
     order = np.lexsort((np.arange(len(user)), timestamp, user))  # last key = primary; file index breaks ties
     users, starts = np.unique(user[order], return_index=True)
     bounds = [*starts.tolist(), len(order)]
-    return users, [order[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return users, [order[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def build_ml100k_data(ratings: Ratings, movies: Mapping[int, Movie]) -> Ml100kData:
@@ -79,7 +80,9 @@ class MlInputs:
         self.data = data
         pad_post = np.zeros((1, config.num_item_hashes), dtype=np.int64)
         pad_author = np.zeros((1, config.num_author_hashes), dtype=np.int64)
-        posts = hash_posts(data.items.astype(np.uint64), num_hashes=config.num_item_hashes, vocab_size=config.vocab_post)
+        posts = hash_posts(
+            data.items.astype(np.uint64), num_hashes=config.num_item_hashes, vocab_size=config.vocab_post
+        )
         authors = hash_authors(
             data.authors.astype(np.uint64), num_hashes=config.num_author_hashes, vocab_size=config.vocab_author
         )

@@ -5,7 +5,8 @@ windows of at most S + 1 items tiled back from the end. Retrieval: the causal us
 of a window in one forward — with a causal mask, the masked mean over positions ≤ t is exactly the user
 vector of the prefix of length t — and each prefix predicts its next item with a full softmax over the 1 682
 movies, the user's earlier items removed from that softmax. Ranker: one random cut per window; the slate is
-the next item (favorite = 1, dwell = rating) and C − 1 popularity-sampled other movies (all labels 0).
+the next item (favorite = 1, dwell = rating) and C − 1 other movies (all labels 0): a share drawn from the
+user's earlier movies, the rest by popularity.
 Validation is injected (`validator`) so that training never imports the evaluation layer.
 """
 
@@ -138,6 +139,7 @@ class Ml100kRankerTask:
         huber_delta: float,
         cuts_per_window: int,
         popularity_power: float,
+        seen_fraction: float = 0.25,
         seed: int,
         validator: Validator,
     ) -> None:
@@ -147,8 +149,8 @@ class Ml100kRankerTask:
         counts = np.bincount(np.concatenate([s[:-2] for s in inputs.data.sequences]), minlength=inputs.data.num_items)
         weights = (counts + 1.0) ** popularity_power
         self.neg_p = weights / weights.sum()
+        self.seen_fraction = seen_fraction
         self.validator = validator
-        self._epoch = 0
 
     def batches(self, epoch: int, rank: int, world_size: int) -> Iterator[tuple[np.ndarray, ...]]:
         rng = np.random.default_rng((self.seed, epoch, rank))
@@ -167,6 +169,10 @@ class Ml100kRankerTask:
             hist[row, :t] = w.items[:t]
             rates[row, :t] = self.inputs.data.ratings[w.user][w.start : w.start + t]
             target = w.items[t]
+            seen = self.inputs.data.sequences[w.user][: w.start + t]
+            take = min(len(seen), round(self.seen_fraction * (c - 1)))
+            if take:  # seen movies are hard negatives: the next movie is (almost) never a repeat
+                cands[row, :take] = rng.choice(seen, size=take, replace=False)
             clash = cands[row] == target
             cands[row, clash] = (target + 1 + rng.integers(0, len(self.neg_p) - 1, clash.sum())) % len(self.neg_p)
             slot = int(rng.integers(0, c))
@@ -206,7 +212,9 @@ class Ml100kRankerTask:
         return None
 
 
-def retrieval_scores(model: RetrievalModel, inputs: MlInputs, users: np.ndarray, hist: np.ndarray, rates: np.ndarray) -> np.ndarray:
+def retrieval_scores(
+    model: RetrievalModel, inputs: MlInputs, users: np.ndarray, hist: np.ndarray, rates: np.ndarray
+) -> np.ndarray:
     """[U, I] float32 dot products of user vectors and every movie (higher = better)."""
     with torch.inference_mode():
         cat = model.encode_candidates(inputs.catalogue())[0]  # [I, D]
