@@ -63,3 +63,17 @@ def world(
     """Generate a 100 000-user world; print users, posts, engagements, seconds and peak RSS."""
     result = run_world_benchmark(users=users, days=days, seed=seed, out=out, progress=progress)
     typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=1))
+
+
+@app.command("train")
+def train(
+    as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object (the only format)."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1),
+    steps: int = typer.Option(5, "--steps", min=1, help="Timed steps per model (after one warm-up step)."),
+    threads: int = typer.Option(2, "--threads", min=1, help="torch intra-op threads (the target has 2 cores)."),
+) -> None:
+    """Training examples/s and tokens/s of both models at the demo config (history 128, 32 candidates)."""
+    from foryou.training.bench import run_train_bench
+
+    result = run_train_bench(batch_size=batch_size, steps=steps, threads=threads)
+    typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=1))

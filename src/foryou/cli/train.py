@@ -233,3 +233,17 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
         seed=seed,
         validator=evaluator.validator_for_ranker(retr, k),
     )
+
+
+@app.command("demo")
+def demo(
+    world: Path = typer.Option(..., "--world", exists=True, help="A world directory (foryou world generate)."),
+    out: Path = OutOpt,
+    seconds: float = typer.Option(240.0, "--seconds", min=10.0, help="Time budget for both models together."),
+    seed: int = typer.Option(0, "--seed"),
+) -> None:
+    """Train small demo models on a world within a time budget; print both checkpoint paths as JSON."""
+    from foryou.training.demo import train_demo_models
+
+    retrieval_ckpt, ranker_ckpt = train_demo_models(world, out, seconds_budget=seconds, seed=seed)
+    typer.echo(json.dumps({"retrieval": str(retrieval_ckpt), "ranker": str(ranker_ckpt)}))

@@ -4,6 +4,7 @@ resumable checkpoints, metrics, curves, DDP), and the tasks for MovieLens-100K a
 Sits on the learn path after `foryou.data`; `foryou.evaluation` builds on it.
 """
 
+from foryou.training.demo import DEMO_OVERRIDES, demo_params, train_demo_models
 from foryou.training.distributed import DistContext, all_reduce_mean, init_distributed, shard, shutdown_distributed
 from foryou.training.loop import FitConfig, FitResult, Task, fit, plot_curves
 from foryou.training.losses import (
@@ -22,8 +23,10 @@ from foryou.training.ml100k_tasks import (
     retrieval_scores,
     train_windows,
 )
+from foryou.training.world_tasks import WorldRankerTask, WorldRetrievalTask, build_world_task
 
 __all__ = [
+    "DEMO_OVERRIDES",
     "DistContext",
     "FitConfig",
     "FitResult",
@@ -34,11 +37,15 @@ __all__ = [
     "MlInputs",
     "RankerLossParts",
     "Task",
+    "WorldRankerTask",
+    "WorldRetrievalTask",
     "action_vectors",
     "all_reduce_mean",
     "build_ml100k_data",
+    "build_world_task",
     "catalogue_softmax_loss",
     "cumulative_user_vectors",
+    "demo_params",
     "fit",
     "infonce_loss",
     "init_distributed",
@@ -48,6 +55,7 @@ __all__ = [
     "retrieval_scores",
     "shard",
     "shutdown_distributed",
+    "train_demo_models",
     "train_windows",
     "user_sequences",
 ]
