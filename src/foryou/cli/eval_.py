@@ -50,3 +50,34 @@ def ml100k(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(json.dumps(report) if as_json else json.dumps(report, indent=1))
+
+
+@app.command("world")
+def world(
+    data: Path = typer.Option(..., "--data", exists=True, help="World directory (foryou world generate)."),
+    retrieval: Path = typer.Option(..., "--retrieval", exists=True),
+    ranker: Path = typer.Option(..., "--ranker", exists=True),
+    examples: Path | None = typer.Option(None, "--examples", help="Examples directory (default DATA/examples)."),
+    config: list[Path] = typer.Option([], "--config", help="Parameter files (uas.*, phoenix.*, scoring.*)."),
+    pool: int = typer.Option(200, "--pool", min=35, help="Candidates per evaluated request."),
+    users: int = typer.Option(300, "--users", min=1, help="Requests (one per user) for the feed value ratio."),
+    as_json: bool = typer.Option(True, "--json/--no-json"),
+) -> None:
+    """Ranker AUC vs oracle, OON retrieval recall@K, feed value ratio vs reverse-chron and popularity."""
+    from foryou.evaluation.world import evaluate_world
+    from foryou.params import load_params
+    from foryou.phoenix import PhoenixRanker, RetrievalModel, load_checkpoint
+
+    try:
+        retr, rank = load_checkpoint(retrieval), load_checkpoint(ranker)
+        if not isinstance(retr, RetrievalModel) or not isinstance(rank, PhoenixRanker):
+            raise typer.BadParameter("--retrieval needs a retrieval checkpoint and --ranker a ranker checkpoint")
+        params = load_params(config, os.environ).with_overrides(
+            {"phoenix.history_seq_len": rank.config.inputs.history_seq_len}
+        )
+        report = evaluate_world(data, retr, rank, params, work=examples or data / "examples", pool=pool, users=users)
+        report["checkpoint"] = {"retrieval": str(retrieval), "ranker": str(ranker)}
+    except ForYouError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(json.dumps(report) if as_json else json.dumps(report, indent=1))

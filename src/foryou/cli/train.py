@@ -198,7 +198,8 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
     from foryou.data import default_home
     from foryou.evaluation import Ml100kEvaluator, load_ml100k
     from foryou.phoenix import PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel, load_checkpoint
-    from foryou.training import Ml100kRankerTask, Ml100kRetrievalTask, MlInputs
+    from foryou.training import Ml100kRankerTask, Ml100kRetrievalTask, MlInputs, train_windows
+    from foryou.training.ml100k_tasks import retrieval_hard_negatives
 
     evaluator = Ml100kEvaluator(load_ml100k(default_home(os.environ)))
     batch = params.get_int("train.batch_size")
@@ -221,10 +222,15 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
         raise typer.BadParameter(f"{ckpt} is not a retrieval checkpoint")
     model = PhoenixRanker(PhoenixConfig.from_params(params))
     k = int(str(extra["rerank_k"]))
+    inputs = MlInputs(evaluator.data, model.config.inputs, use_user_token=True)
+    windows = train_windows(inputs, model.config.inputs.history_seq_len)
+    retr_inputs = MlInputs(evaluator.data, retr.config.inputs, use_user_token=True)
+    pool = retrieval_hard_negatives(retr, retr_inputs, windows, top=max(k, model.config.candidate_seq_len))
     return Ml100kRankerTask(
         model,
-        MlInputs(evaluator.data, model.config.inputs, use_user_token=True),
+        inputs,
         batch_size=batch,
+        hard_pool=pool,
         pos_weight=pos_weights(params),
         dwell_loss_weight=params.get_float("train.dwell_loss_weight"),
         huber_delta=params.get_float("train.huber_delta"),

@@ -140,12 +140,17 @@ class Ml100kRankerTask:
         cuts_per_window: int,
         popularity_power: float,
         seen_fraction: float = 0.25,
+        hard_pool: list[np.ndarray] | None = None,
+        hard_fraction: float = 0.75,
         seed: int,
         validator: Validator,
     ) -> None:
         self.model, self.inputs, self.batch_size, self.seed = model, inputs, batch_size, seed
         self.pos_weight, self.dwell_loss_weight, self.huber_delta = pos_weight, dwell_loss_weight, huber_delta
-        self.windows = train_windows(inputs, model.config.inputs.history_seq_len) * cuts_per_window
+        base = train_windows(inputs, model.config.inputs.history_seq_len)
+        self.windows = base * cuts_per_window
+        self.hard_pool = None if hard_pool is None else hard_pool * cuts_per_window
+        self.hard_fraction = hard_fraction
         counts = np.bincount(np.concatenate([s[:-2] for s in inputs.data.sequences]), minlength=inputs.data.num_items)
         weights = (counts + 1.0) ** popularity_power
         self.neg_p = weights / weights.sum()
@@ -156,9 +161,12 @@ class Ml100kRankerTask:
         rng = np.random.default_rng((self.seed, epoch, rank))
         order = np.random.default_rng((self.seed, epoch)).permutation(len(self.windows)).tolist()
         for rows in shard(order, rank, world_size, self.batch_size):
-            yield self._examples([self.windows[i] for i in rows], rng)
+            pools = None if self.hard_pool is None else [self.hard_pool[i] for i in rows]
+            yield self._examples([self.windows[i] for i in rows], rng, pools)
 
-    def _examples(self, batch: list[Window], rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    def _examples(
+        self, batch: list[Window], rng: np.random.Generator, pools: list[np.ndarray] | None
+    ) -> tuple[np.ndarray, ...]:
         s, c = self.model.config.inputs.history_seq_len, self.model.config.candidate_seq_len
         hist = np.full((len(batch), s), -1, dtype=np.int64)
         rates = np.zeros((len(batch), s), dtype=np.float32)
@@ -173,6 +181,9 @@ class Ml100kRankerTask:
             take = min(len(seen), round(self.seen_fraction * (c - 1)))
             if take:  # seen movies are hard negatives: the next movie is (almost) never a repeat
                 cands[row, :take] = rng.choice(seen, size=take, replace=False)
+            if pools is not None:  # what retrieval ranks highest for this prefix: what the ranker must sort
+                hard = round(self.hard_fraction * (c - 1))
+                cands[row, take : take + hard] = rng.choice(pools[row][t - 1], size=hard, replace=False)
             clash = cands[row] == target
             cands[row, clash] = (target + 1 + rng.integers(0, len(self.neg_p) - 1, clash.sum())) % len(self.neg_p)
             slot = int(rng.integers(0, c))
@@ -235,3 +246,30 @@ def ranker_logits(
         logits = score_candidates(model, inputs.prefix(users[sl], hist[sl], rates[sl]), inputs.candidates(cands[sl]))
         out.append(logits[..., int(Action.FAVORITE)].float())
     return torch.cat(out).numpy().astype(np.float32)
+
+
+def retrieval_hard_negatives(
+    model: RetrievalModel, inputs: MlInputs, windows: list[Window], top: int, batch_size: int = 64
+) -> list[np.ndarray]:
+    """For every window, [L, top] the retrieval model's best items after each prefix (the next item removed)."""
+    s = model.config.inputs.history_seq_len
+    out: list[np.ndarray] = []
+    with torch.inference_mode():
+        catalogue = model.encode_candidates(inputs.catalogue())[0]  # [I, D]
+        for a in range(0, len(windows), batch_size):
+            chunk = windows[a : a + batch_size]
+            hist = np.full((len(chunk), s), -1, dtype=np.int64)
+            rates = np.zeros((len(chunk), s), dtype=np.float32)
+            for row, w in enumerate(chunk):
+                n = len(w.items) - 1
+                hist[row, :n] = w.items[:-1]
+                rates[row, :n] = inputs.data.ratings[w.user][w.start : w.start + n]
+            users = np.array([w.user for w in chunk])
+            u = cumulative_user_vectors(model, inputs.prefix(users, hist, rates))  # [B, S, D]
+            scores = u @ catalogue.T  # [B, S, I]
+            for row, w in enumerate(chunk):
+                n = len(w.items) - 1
+                sc = scores[row, :n].clone()
+                sc[torch.arange(n), torch.from_numpy(w.items[1:])] = -torch.inf
+                out.append(torch.topk(sc, top, dim=1).indices.numpy())
+    return out

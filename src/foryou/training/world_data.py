@@ -105,6 +105,7 @@ class RankingTable:
     surfaces: np.ndarray  # [N, C] int64
     labels: np.ndarray  # [N, C] int64 bits over heads 0–17
     dwell_s: np.ndarray  # [N, C] float32, NaN on padding
+    times_ms: np.ndarray  # [N] slate time
 
     def __len__(self) -> int:
         return len(self.history.user)
@@ -121,6 +122,7 @@ class RankingTable:
             surfaces=_padded(t.column("candidate_surfaces"), c, np.int64, keep_last=False),
             labels=_padded(t.column("labels"), c, np.int64, keep_last=False),
             dwell_s=np.where(posts != 0, dwell, np.nan).astype(np.float32),
+            times_ms=t.column("time_ms").to_numpy(),
         )
 
 
