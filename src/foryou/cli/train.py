@@ -19,6 +19,7 @@ import typer
 from foryou.core.actions import NUM_DISCRETE_ACTIONS
 from foryou.core.errors import ForYouError
 from foryou.params import Params, load_params
+from foryou.training.distributed import DistContext
 from foryou.training.loop import Task
 
 app = typer.Typer(help="Train the Phoenix retrieval and ranking models.", no_args_is_help=True)
@@ -142,7 +143,7 @@ def _run(
     _seed_all(seed)
     try:
         params = load_params(config, os.environ)
-        task = _build_task(kind, data, params, seed, out, **extra)
+        task = _build_task(kind, data, params, seed, out, dist, **extra)
         cfg = FitConfig(
             out=out,
             epochs=epochs,
@@ -184,13 +185,20 @@ def _run(
         )
 
 
-def _build_task(kind: str, data: str, params: Params, seed: int, out: Path, **extra: object) -> Task:
+def _build_task(kind: str, data: str, params: Params, seed: int, out: Path, dist: DistContext, **extra: object) -> Task:
     if data == "ml100k":
         return _ml100k_task(kind, params, seed, **extra)
     if data.startswith("world:"):
+        from foryou.data import ExampleConfig
+        from foryou.training.distributed import barrier
+        from foryou.training.world_data import ensure_examples
         from foryou.training.world_tasks import build_world_task
 
-        return build_world_task(kind, Path(data[len("world:") :]), params, seed=seed, work=out / "examples")
+        world = Path(data[len("world:") :])
+        if dist.is_main:  # one process builds the examples, the others wait and read them
+            ensure_examples(world, out / "examples", ExampleConfig.from_params(params))
+        barrier(dist)
+        return build_world_task(kind, world, params, seed=seed, work=out / "examples")
     raise typer.BadParameter(f"--data must be 'ml100k' or 'world:DIR', not {data!r}")
 
 

@@ -52,3 +52,9 @@ def shard(indices: list[int], rank: int, world_size: int, batch_size: int) -> li
     mine = indices[rank * per_rank : (rank + 1) * per_rank]
     count = max(per_rank // batch_size, 1 if per_rank else 0)
     return [mine[i * batch_size : (i + 1) * batch_size] for i in range(count)]
+
+
+def barrier(ctx: DistContext) -> None:
+    """Wait for every rank (no-op in a single process)."""
+    if ctx.world_size > 1:
+        torch_dist.barrier()
