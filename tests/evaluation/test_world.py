@@ -34,4 +34,4 @@ def test_eval_world_reports_every_section(tmp_path: Path) -> None:
     assert 0.0 <= report["retrieval"]["recall@1000"] <= 1.0
     fvr = report["feed_value_ratio"]
     assert set(fvr["ratio_of_totals"]) == {"ranker", "reverse_chronological", "popularity"}
-    assert all(v <= 1.0 + 1e-9 for v in fvr["ratio_of_totals"].values())  # nothing beats the oracle's best
+    assert not any(v > 1.0 + 1e-9 for v in fvr["ratio_of_totals"].values())  # none beats the best (NaN: no value)
