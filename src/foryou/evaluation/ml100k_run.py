@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from torch import nn
 
+from foryou.core.errors import ConfigError
 from foryou.data import fetch_ml100k, load_items, load_ratings
 from foryou.evaluation.ml100k import HISTORY_LEN, evaluate_split, split_targets, top_k_items, two_stage
 from foryou.phoenix import PhoenixRanker, RetrievalModel
@@ -48,7 +49,8 @@ class Ml100kEvaluator:
         return two_stage(base, top, logits).astype(np.float32)
 
     def validate_retrieval(self, model: nn.Module) -> dict[str, float]:
-        assert isinstance(model, RetrievalModel)
+        if not isinstance(model, RetrievalModel):
+            raise ConfigError(f"validate_retrieval needs a RetrievalModel, not {type(model).__name__}")
         return _flat(evaluate_split(self.retrieval_matrix(model, "validation"), self.data.sequences, "validation"))
 
     def validator_for_ranker(self, retrieval: RetrievalModel, k: int) -> Any:
@@ -57,7 +59,8 @@ class Ml100kEvaluator:
         hist = self._histories("validation")
 
         def validate(model: nn.Module) -> dict[str, float]:
-            assert isinstance(model, PhoenixRanker)
+            if not isinstance(model, PhoenixRanker):
+                raise ConfigError(f"the ranker validator needs a PhoenixRanker, not {type(model).__name__}")
             logits = ranker_logits(model, self._inputs(model), *hist, top)
             final = two_stage(base, top, logits).astype(np.float32)
             return _flat(evaluate_split(final, self.data.sequences, "validation"))

@@ -75,10 +75,6 @@ class FitResult:
     stopped: str = "epochs"
     history: list[dict[str, float]] = field(default_factory=list)  # one row per validation
 
-    @property
-    def best_dir(self) -> str:
-        return "best"
-
 
 class _LossModule(nn.Module):
     """Wraps task.loss in a module so DistributedDataParallel sees a forward and syncs the gradients."""
