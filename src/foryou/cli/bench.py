@@ -106,3 +106,17 @@ def bench_feed(
     from foryou.serving.bench_feed import run_feed_bench
 
     typer.echo(json.dumps(run_feed_bench(world, viewers=viewers, requests=requests, index=index)))
+
+
+@app.command("train")
+def train(
+    as_json: bool = typer.Option(True, "--json/--no-json", help="Print one JSON object (the only format)."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1),
+    steps: int = typer.Option(5, "--steps", min=1, help="Timed steps per model (after one warm-up step)."),
+    threads: int = typer.Option(2, "--threads", min=1, help="torch intra-op threads (the target has 2 cores)."),
+) -> None:
+    """Training examples/s and tokens/s of both models at the demo config (history 128, 32 candidates)."""
+    from foryou.training.bench import run_train_bench
+
+    result = run_train_bench(batch_size=batch_size, steps=steps, threads=threads)
+    typer.echo(json.dumps(result) if as_json else json.dumps(result, indent=1))

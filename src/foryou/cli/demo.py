@@ -90,10 +90,10 @@ def _models(world: Path, out: Path, *, seed: int, seconds: int) -> tuple[Path, P
     stamp = {"world": str(world.resolve()), "world_json_mtime": (world / "world.json").stat().st_mtime, "seed": seed}
     if marker.exists() and json.loads(marker.read_text()) == stamp:
         _step(f"reusing the models in {out}")
-        return out / "ranker", out / "retrieval"
+        return out / "ranker" / "best", out / "retrieval" / "best"
     _step(f"training small retrieval and ranking models (budget {seconds}s)")
     shutil.rmtree(out, ignore_errors=True)
-    ranker, retrieval = train_demo_models(world, out, seconds_budget=seconds, seed=seed)
+    retrieval, ranker = train_demo_models(world, out, seconds_budget=seconds, seed=seed, progress=True)
     marker.write_text(json.dumps(stamp))
     return Path(ranker), Path(retrieval)
 

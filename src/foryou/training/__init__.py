@@ -1,5 +1,61 @@
-"""Training of the Phoenix models."""
+"""Training of the Phoenix models (SPEC §5.8): losses, the shared loop (validation, early stopping,
+resumable checkpoints, metrics, curves, DDP), and the tasks for MovieLens-100K and the synthetic world.
 
-from foryou.training.quick import QuickConfig, train_demo_models
+Sits on the learn path after `foryou.data`; `foryou.evaluation` builds on it.
+"""
 
-__all__ = ["QuickConfig", "train_demo_models"]
+from foryou.training.demo import DEMO_OVERRIDES, demo_params, train_demo_models
+from foryou.training.distributed import DistContext, all_reduce_mean, init_distributed, shard, shutdown_distributed
+from foryou.training.loop import FitConfig, FitResult, Task, fit, plot_curves
+from foryou.training.losses import (
+    FrequencyEstimator,
+    RankerLossParts,
+    catalogue_softmax_loss,
+    infonce_loss,
+    ranker_loss,
+)
+from foryou.training.ml100k_data import Ml100kData, MlInputs, action_vectors, build_ml100k_data, user_sequences
+from foryou.training.ml100k_tasks import (
+    Ml100kRankerTask,
+    Ml100kRetrievalTask,
+    cumulative_user_vectors,
+    ranker_logits,
+    retrieval_scores,
+    train_windows,
+)
+from foryou.training.world_tasks import WorldRankerTask, WorldRetrievalTask, build_world_task
+
+__all__ = [
+    "DEMO_OVERRIDES",
+    "DistContext",
+    "FitConfig",
+    "FitResult",
+    "FrequencyEstimator",
+    "Ml100kData",
+    "Ml100kRankerTask",
+    "Ml100kRetrievalTask",
+    "MlInputs",
+    "RankerLossParts",
+    "Task",
+    "WorldRankerTask",
+    "WorldRetrievalTask",
+    "action_vectors",
+    "all_reduce_mean",
+    "build_ml100k_data",
+    "build_world_task",
+    "catalogue_softmax_loss",
+    "cumulative_user_vectors",
+    "demo_params",
+    "fit",
+    "infonce_loss",
+    "init_distributed",
+    "plot_curves",
+    "ranker_logits",
+    "ranker_loss",
+    "retrieval_scores",
+    "shard",
+    "shutdown_distributed",
+    "train_demo_models",
+    "train_windows",
+    "user_sequences",
+]

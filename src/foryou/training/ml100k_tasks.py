@@ -1,0 +1,275 @@
+"""MovieLens-100K training tasks: next-item retrieval over the whole catalogue and a next-item ranker.
+
+Training data = each user's sequence without its last two items (validation and test targets), cut into
+windows of at most S + 1 items tiled back from the end. Retrieval: the causal user tower sees every prefix
+of a window in one forward — with a causal mask, the masked mean over positions ≤ t is exactly the user
+vector of the prefix of length t — and each prefix predicts its next item with a full softmax over the 1 682
+movies, the user's earlier items removed from that softmax. Ranker: one random cut per window; the slate is
+the next item (favorite = 1, dwell = rating) and C − 1 other movies (all labels 0): a share drawn from the
+user's earlier movies, the rest by popularity.
+Validation is injected (`validator`) so that training never imports the evaluation layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from foryou.core.actions import NUM_DISCRETE_ACTIONS, Action
+from foryou.phoenix import (
+    PhoenixBatch,
+    PhoenixRanker,
+    PrefixBatch,
+    RetrievalModel,
+    l2_normalize,
+    score_candidates,
+)
+from foryou.training.distributed import shard
+from foryou.training.losses import catalogue_softmax_loss, ranker_loss
+from foryou.training.ml100k_data import MlInputs
+
+Validator = Callable[[nn.Module], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Window:
+    user: int  # user row
+    start: int  # first position in the user's sequence
+    items: np.ndarray  # [L + 1] item indices
+
+
+def train_windows(inputs: MlInputs, history_len: int) -> list[Window]:
+    out: list[Window] = []
+    for user, seq in enumerate(inputs.data.sequences):
+        end = len(seq) - 2
+        while end >= 2:
+            start = max(0, end - history_len - 1)
+            out.append(Window(user, start, seq[start:end]))
+            end -= history_len
+    return out
+
+
+class Ml100kRetrievalTask:
+    def __init__(
+        self,
+        model: RetrievalModel,
+        inputs: MlInputs,
+        *,
+        batch_size: int,
+        temperature: float,
+        exclude_seen: bool,
+        seed: int,
+        validator: Validator,
+    ) -> None:
+        self.model, self.inputs, self.batch_size = model, inputs, batch_size
+        self.temperature, self.exclude_seen, self.seed = temperature, exclude_seen, seed
+        self.windows = train_windows(inputs, model.config.inputs.history_seq_len)
+        self.validator = validator
+
+    def batches(self, epoch: int, rank: int, world_size: int) -> Iterator[list[Window]]:
+        order = np.random.default_rng((self.seed, epoch)).permutation(len(self.windows)).tolist()
+        for rows in shard(order, rank, world_size, self.batch_size):
+            yield [self.windows[i] for i in rows]
+
+    def loss(self, model: nn.Module, batch: list[Window]) -> tuple[torch.Tensor, dict[str, float]]:
+        s = self.model.config.inputs.history_seq_len
+        n_items = self.inputs.data.num_items
+        hist = np.full((len(batch), s), -1, dtype=np.int64)
+        rates = np.zeros((len(batch), s), dtype=np.float32)
+        targets = np.full((len(batch), s), -1, dtype=np.int64)
+        seen_before = np.zeros((len(batch), s, n_items), dtype=bool)
+        for row, w in enumerate(batch):
+            n = len(w.items) - 1
+            hist[row, :n], targets[row, :n] = w.items[:-1], w.items[1:]
+            rates[row, :n] = self.inputs.data.ratings[w.user][w.start : w.start + n]
+            if self.exclude_seen:
+                first = np.full(n_items, np.iinfo(np.int64).max)
+                seq = self.inputs.data.sequences[w.user][: w.start + n + 1]
+                first[seq[::-1]] = np.arange(len(seq))[::-1]
+                seen_before[row, :n] = first[None, :] <= (w.start + np.arange(n))[:, None]
+        users = np.array([w.user for w in batch])
+        prefix = self.inputs.prefix(users, hist, rates)
+        catalogue = self.model.encode_candidates(self.inputs.catalogue())  # [1, I, D]
+        u = cumulative_user_vectors(self.model, prefix)  # [B, S, D]
+        keep = torch.from_numpy(targets >= 0)
+        exclude = torch.from_numpy(seen_before)[keep] if self.exclude_seen else None
+        loss = catalogue_softmax_loss(
+            u[keep], catalogue[0], torch.from_numpy(targets)[keep], temperature=self.temperature, exclude=exclude
+        )
+        return loss, {}
+
+    def after_step(self, batch: list[Window]) -> None:
+        return None
+
+    def validate(self, model: nn.Module) -> dict[str, float]:
+        return self.validator(model)
+
+    def extra_state(self) -> dict[str, torch.Tensor]:
+        return {}
+
+    def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
+        return None
+
+
+def cumulative_user_vectors(model: RetrievalModel, prefix: PrefixBatch) -> torch.Tensor:
+    """[B, S, D] unit user vectors of every history prefix (lengths 1..S) from one causal forward.
+
+    Entry t is what `encode_user` returns for the prefix truncated to its first t + 1 history slots.
+    """
+    trace = model.encode_user_trace(prefix)
+    hidden = trace.layer_outputs[-1].float()  # [B, 1+S, D]
+    w = trace.padding_mask.float().unsqueeze(-1)  # [B, 1+S, 1]
+    pooled = (hidden * w).cumsum(dim=1) / w.cumsum(dim=1).clamp(min=1.0)
+    return l2_normalize(pooled[:, 1:])[0]
+
+
+class Ml100kRankerTask:
+    def __init__(
+        self,
+        model: PhoenixRanker,
+        inputs: MlInputs,
+        *,
+        batch_size: int,
+        pos_weight: torch.Tensor,
+        dwell_loss_weight: float,
+        huber_delta: float,
+        cuts_per_window: int,
+        popularity_power: float,
+        seen_fraction: float = 0.25,
+        hard_pool: list[np.ndarray] | None = None,
+        hard_fraction: float = 0.75,
+        seed: int,
+        validator: Validator,
+    ) -> None:
+        self.model, self.inputs, self.batch_size, self.seed = model, inputs, batch_size, seed
+        self.pos_weight, self.dwell_loss_weight, self.huber_delta = pos_weight, dwell_loss_weight, huber_delta
+        base = train_windows(inputs, model.config.inputs.history_seq_len)
+        self.windows = base * cuts_per_window
+        self.hard_pool = None if hard_pool is None else hard_pool * cuts_per_window
+        self.hard_fraction = hard_fraction
+        counts = np.bincount(np.concatenate([s[:-2] for s in inputs.data.sequences]), minlength=inputs.data.num_items)
+        weights = (counts + 1.0) ** popularity_power
+        self.neg_p = weights / weights.sum()
+        self.seen_fraction = seen_fraction
+        self.validator = validator
+
+    def batches(self, epoch: int, rank: int, world_size: int) -> Iterator[tuple[np.ndarray, ...]]:
+        rng = np.random.default_rng((self.seed, epoch, rank))
+        order = np.random.default_rng((self.seed, epoch)).permutation(len(self.windows)).tolist()
+        for rows in shard(order, rank, world_size, self.batch_size):
+            pools = None if self.hard_pool is None else [self.hard_pool[i] for i in rows]
+            yield self._examples([self.windows[i] for i in rows], rng, pools)
+
+    def _examples(
+        self, batch: list[Window], rng: np.random.Generator, pools: list[np.ndarray] | None
+    ) -> tuple[np.ndarray, ...]:
+        s, c = self.model.config.inputs.history_seq_len, self.model.config.candidate_seq_len
+        hist = np.full((len(batch), s), -1, dtype=np.int64)
+        rates = np.zeros((len(batch), s), dtype=np.float32)
+        cands = rng.choice(len(self.neg_p), size=(len(batch), c), p=self.neg_p)
+        dwell = np.full((len(batch), c), np.nan, dtype=np.float32)
+        for row, w in enumerate(batch):
+            t = int(rng.integers(1, len(w.items)))
+            hist[row, :t] = w.items[:t]
+            rates[row, :t] = self.inputs.data.ratings[w.user][w.start : w.start + t]
+            target = w.items[t]
+            seen = self.inputs.data.sequences[w.user][: w.start + t]
+            take = min(len(seen), round(self.seen_fraction * (c - 1)))
+            if take:  # seen movies are hard negatives: the next movie is (almost) never a repeat
+                cands[row, :take] = rng.choice(seen, size=take, replace=False)
+            if pools is not None:  # what retrieval ranks highest for this prefix: what the ranker must sort
+                hard = round(self.hard_fraction * (c - 1))
+                cands[row, take : take + hard] = rng.choice(pools[row][t - 1], size=hard, replace=False)
+            clash = cands[row] == target
+            cands[row, clash] = (target + 1 + rng.integers(0, len(self.neg_p) - 1, clash.sum())) % len(self.neg_p)
+            slot = int(rng.integers(0, c))
+            cands[row, slot] = target
+            dwell[row, slot] = self.inputs.data.ratings[w.user][w.start + t]
+        users = np.array([w.user for w in batch])
+        return users, hist, rates, cands, dwell
+
+    def loss(self, model: nn.Module, batch: tuple[np.ndarray, ...]) -> tuple[torch.Tensor, dict[str, float]]:
+        users, hist, rates, cands, dwell = batch
+        inputs = PhoenixBatch(prefix=self.inputs.prefix(users, hist, rates), candidates=self.inputs.candidates(cands))
+        logits = model(inputs)  # [B, C, 19]
+        labels = torch.zeros((*cands.shape, NUM_DISCRETE_ACTIONS))
+        labels[..., int(Action.FAVORITE)] = torch.from_numpy(np.isfinite(dwell)).float()
+        parts = ranker_loss(
+            logits,
+            labels,
+            torch.from_numpy(cands >= 0),
+            torch.from_numpy(dwell),
+            pos_weight=self.pos_weight,
+            dwell_loss_weight=self.dwell_loss_weight,
+            dwell_cap_s=self.model.config.dwell_time_cap_s,
+            huber_delta=self.huber_delta,
+        )
+        return parts.total, {"bce": float(parts.bce.detach()), "dwell": float(parts.dwell.detach())}
+
+    def after_step(self, batch: tuple[np.ndarray, ...]) -> None:
+        return None
+
+    def validate(self, model: nn.Module) -> dict[str, float]:
+        return self.validator(model)
+
+    def extra_state(self) -> dict[str, torch.Tensor]:
+        return {}
+
+    def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
+        return None
+
+
+def retrieval_scores(
+    model: RetrievalModel, inputs: MlInputs, users: np.ndarray, hist: np.ndarray, rates: np.ndarray
+) -> np.ndarray:
+    """[U, I] float32 dot products of user vectors and every movie (higher = better)."""
+    with torch.inference_mode():
+        cat = model.encode_candidates(inputs.catalogue())[0]  # [I, D]
+        out = [
+            (model.encode_user(inputs.prefix(users[a : a + 256], hist[a : a + 256], rates[a : a + 256])) @ cat.T)
+            for a in range(0, len(users), 256)
+        ]
+    return torch.cat(out).numpy().astype(np.float32)
+
+
+def ranker_logits(
+    model: PhoenixRanker, inputs: MlInputs, users: np.ndarray, hist: np.ndarray, rates: np.ndarray, cands: np.ndarray
+) -> np.ndarray:
+    """[U, K] favorite-head logits of each user's candidate movies (cached prefix, chunked candidates)."""
+    out = []
+    for a in range(0, len(users), 128):
+        sl = slice(a, a + 128)
+        logits = score_candidates(model, inputs.prefix(users[sl], hist[sl], rates[sl]), inputs.candidates(cands[sl]))
+        out.append(logits[..., int(Action.FAVORITE)].float())
+    return torch.cat(out).numpy().astype(np.float32)
+
+
+def retrieval_hard_negatives(
+    model: RetrievalModel, inputs: MlInputs, windows: list[Window], top: int, batch_size: int = 64
+) -> list[np.ndarray]:
+    """For every window, [L, top] the retrieval model's best items after each prefix (the next item removed)."""
+    s = model.config.inputs.history_seq_len
+    out: list[np.ndarray] = []
+    with torch.inference_mode():
+        catalogue = model.encode_candidates(inputs.catalogue())[0]  # [I, D]
+        for a in range(0, len(windows), batch_size):
+            chunk = windows[a : a + batch_size]
+            hist = np.full((len(chunk), s), -1, dtype=np.int64)
+            rates = np.zeros((len(chunk), s), dtype=np.float32)
+            for row, w in enumerate(chunk):
+                n = len(w.items) - 1
+                hist[row, :n] = w.items[:-1]
+                rates[row, :n] = inputs.data.ratings[w.user][w.start : w.start + n]
+            users = np.array([w.user for w in chunk])
+            u = cumulative_user_vectors(model, inputs.prefix(users, hist, rates))  # [B, S, D]
+            scores = u @ catalogue.T  # [B, S, I]
+            for row, w in enumerate(chunk):
+                n = len(w.items) - 1
+                sc = scores[row, :n].clone()
+                sc[torch.arange(n), torch.from_numpy(w.items[1:])] = -torch.inf
+                out.append(torch.topk(sc, top, dim=1).indices.numpy())
+    return out

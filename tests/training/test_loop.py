@@ -1,0 +1,142 @@
+"""The training loop on tiny data: losses fall, checkpoints resume, a checkpoint scores the same in another
+process, and the prefix trick equals the plain user encoder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from tiny_training_data import ranker_config, retrieval_config
+from torch import nn
+
+from foryou.phoenix import PhoenixRanker, RetrievalModel, load_checkpoint
+from foryou.training import (
+    FitConfig,
+    Ml100kData,
+    Ml100kRankerTask,
+    Ml100kRetrievalTask,
+    MlInputs,
+    cumulative_user_vectors,
+    fit,
+    retrieval_scores,
+)
+
+
+def _loss_validator(task_ref: list[object]) -> object:
+    def validate(model: nn.Module) -> dict[str, float]:
+        task = task_ref[0]
+        batches = list(task.batches(0, 0, 1))  # type: ignore[attr-defined]
+        loss = float(np.mean([float(task.loss(model, b)[0]) for b in batches]))  # type: ignore[attr-defined]
+        return {"score": -loss, "loss": loss}
+
+    return validate
+
+
+def _retrieval_task(data: Ml100kData, seed: int = 0) -> Ml100kRetrievalTask:
+    torch.manual_seed(seed)
+    model = RetrievalModel(retrieval_config())
+    ref: list[object] = []
+    task = Ml100kRetrievalTask(
+        model,
+        MlInputs(data, model.config.inputs, use_user_token=True),
+        batch_size=4,
+        temperature=0.1,
+        exclude_seen=True,
+        seed=seed,
+        validator=_loss_validator(ref),  # type: ignore[arg-type]
+    )
+    ref.append(task)
+    return task
+
+
+def test_retrieval_loss_decreases(data: Ml100kData, tmp_path: Path) -> None:
+    task = _retrieval_task(data)
+    result = fit(task, FitConfig(out=tmp_path, epochs=12, lr=1e-2, patience=0, progress=False))
+    losses = [row["val_loss"] for row in result.history]
+    assert losses[-1] < 0.8 * losses[0]
+    assert (tmp_path / "best" / "model.safetensors").exists()
+    assert (tmp_path / "curves.png").stat().st_size > 0
+    assert json.loads((tmp_path / "metrics.json").read_text())["step"] == result.step
+    assert torch.all(task.model.tables.post.weight[0] == 0)  # padding row never moves
+
+
+def test_ranker_loss_decreases(data: Ml100kData, tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    model = PhoenixRanker(ranker_config())
+    ref: list[object] = []
+    task = Ml100kRankerTask(
+        model,
+        MlInputs(data, model.config.inputs, use_user_token=True),
+        batch_size=4,
+        pos_weight=torch.ones(18),
+        dwell_loss_weight=0.1,
+        huber_delta=1.0,
+        cuts_per_window=3,
+        popularity_power=0.0,
+        seed=0,
+        validator=_loss_validator(ref),  # type: ignore[arg-type]
+    )
+    ref.append(task)
+    result = fit(task, FitConfig(out=tmp_path, epochs=10, lr=1e-2, patience=0, progress=False))
+    losses = [row["val_loss"] for row in result.history]
+    assert losses[-1] < 0.7 * losses[0]
+
+
+def test_resume_continues_from_the_last_checkpoint(data: Ml100kData, tmp_path: Path) -> None:
+    straight = _retrieval_task(data)
+    fit(straight, FitConfig(out=tmp_path / "a", epochs=4, lr=1e-2, patience=0, progress=False))
+    first = _retrieval_task(data)
+    fit(first, FitConfig(out=tmp_path / "b", epochs=2, lr=1e-2, patience=0, progress=False))
+    resumed = _retrieval_task(data)
+    result = fit(resumed, FitConfig(out=tmp_path / "b", epochs=4, lr=1e-2, patience=0, progress=False, resume=True))
+    assert result.epoch == 4
+    for (name, a), (_, b) in zip(straight.model.state_dict().items(), resumed.model.state_dict().items(), strict=True):
+        assert torch.allclose(a, b, atol=1e-5), name
+
+
+def test_cumulative_user_vectors_equal_encode_user_of_each_prefix(data: Ml100kData) -> None:
+    torch.manual_seed(1)
+    model = RetrievalModel(retrieval_config()).eval()
+    inputs = MlInputs(data, model.config.inputs, use_user_token=True)
+    users, hist, rates = MlInputs.histories_of(data, drop_last=1, length=8, users=np.arange(3))
+    with torch.no_grad():
+        every = cumulative_user_vectors(model, inputs.prefix(users, hist, rates))  # [3, 8, D]
+        for t in range(1, 9):
+            h = np.where(np.arange(8)[None, :] < t, hist, -1)
+            direct = model.encode_user(inputs.prefix(users, h, rates))
+            assert torch.allclose(every[:, t - 1], direct, atol=1e-5)
+
+
+_SCORE_SCRIPT = """
+import sys, numpy as np
+from pathlib import Path
+from foryou.phoenix import load_checkpoint
+from foryou.training import MlInputs, retrieval_scores
+from tiny_training_data import tiny_data
+data = tiny_data()
+model = load_checkpoint(Path(sys.argv[1]))
+inputs = MlInputs(data, model.config.inputs, use_user_token=True)
+np.save(sys.argv[2], retrieval_scores(model, inputs, *MlInputs.histories_of(data, drop_last=1, length=8,
+        users=np.arange(len(data.users)))))
+"""
+
+
+def test_checkpoint_scores_identically_in_another_process(data: Ml100kData, tmp_path: Path) -> None:
+    task = _retrieval_task(data)
+    fit(task, FitConfig(out=tmp_path, epochs=2, lr=1e-2, patience=0, progress=False))
+    model = load_checkpoint(tmp_path / "best")
+    assert isinstance(model, RetrievalModel)
+    inputs = MlInputs(data, model.config.inputs, use_user_token=True)
+    here = retrieval_scores(model, inputs, *MlInputs.histories_of(data, drop_last=1, length=8, users=np.arange(12)))
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        [sys.executable, "-c", _SCORE_SCRIPT, str(tmp_path / "best"), str(tmp_path / "there.npy")],
+        check=True,
+        cwd=root,
+        env={"PYTHONPATH": f"{root / 'src'}:{root / 'tests' / 'training'}", "OMP_NUM_THREADS": "1"},
+    )
+    assert np.array_equal(here, np.load(tmp_path / "there.npy"))
