@@ -44,3 +44,15 @@ def test_selector_output_is_sorted_stable_and_bounded(scores: list[float | None]
 
     keys = [(key(scores[c.id]), c.id) for c in out]
     assert keys == sorted(keys)  # descending finite scores, non-finite last, ties by input order
+
+
+@settings(max_examples=40, deadline=None)
+@given(scores=st.lists(scores_st, max_size=30))
+def test_attribute_fast_path_orders_exactly_like_the_score_method(scores: list[float | None]) -> None:
+    from .fixtures import C
+
+    class ByAttribute(ByScore):
+        score_attribute = "score"
+
+    cands = [C(i, score=s) for i, s in enumerate(scores)]
+    assert ByAttribute(None).order(cands) == ByScore(None).order(cands)

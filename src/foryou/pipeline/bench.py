@@ -73,6 +73,8 @@ class _Score(Scorer[_Query, _Cand]):
 
 
 class _Top(Selector[_Query, _Cand]):
+    score_attribute = "score"
+
     def score(self, candidate: _Cand) -> float | None:
         return candidate.score
 

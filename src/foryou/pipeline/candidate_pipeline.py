@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, is_
 from typing import Any, Generic, TypeVar
 
 from foryou.core.errors import RequestAbortedError
@@ -519,6 +519,8 @@ class _Lap:
 
 def _merge(targets: list[Any], sources: list[Any], fields: tuple[str, ...]) -> None:
     """The stage `update`: copy exactly the owned fields of each result onto the candidate."""
+    if not fields or all(map(is_, targets, sources)):
+        return  # the component set its fields on the candidates themselves
     for name in fields:
         for target, source in zip(targets, sources, strict=True):
             if target is not source:

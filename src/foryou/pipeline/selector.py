@@ -5,13 +5,13 @@ Missing, NaN and ±inf scores sort after every finite score, keeping their input
 
 from __future__ import annotations
 
-import math
 from abc import abstractmethod
+from operator import attrgetter
 from typing import Generic
 
-from foryou.pipeline.component import C, Component, Q
+import numpy as np
 
-_INF = math.inf
+from foryou.pipeline.component import C, Component, Q
 
 
 class Selector(Component[Q], Generic[Q, C]):
@@ -22,11 +22,17 @@ class Selector(Component[Q], Generic[Q, C]):
         """How many to keep; None keeps all."""
         return None
 
+    # Set to the attribute `score(c)` returns (e.g. "score") to read it without a Python call per candidate.
+    score_attribute: str | None = None
+
     def order(self, candidates: list[C]) -> list[int]:
         """Indices in selection order: stable, descending by score; missing, NaN and ±inf last."""
-        # NaN fails both comparisons, so every non-finite or missing score gets key +inf.
-        keys = [-s if s is not None and -_INF < s < _INF else _INF for s in map(self.score, candidates)]
-        return sorted(range(len(candidates)), key=keys.__getitem__)
+        read = attrgetter(self.score_attribute) if self.score_attribute else self.score
+        scores = np.array(list(map(read, candidates)), dtype=np.float64)  # None becomes NaN
+        # Every missing, NaN or infinite score gets the same last key; the stable sort keeps input order.
+        keys = np.where(np.isfinite(scores), -scores, np.inf)
+        order: list[int] = np.argsort(keys, kind="stable").tolist()
+        return order
 
     def sort(self, candidates: list[C]) -> list[C]:
         return [candidates[i] for i in self.order(candidates)]

@@ -12,6 +12,8 @@ from foryou.pipeline import Selector
 
 
 class TopKScoreSelector(Selector[ScoredPostsQuery, PostCandidate]):
+    score_attribute = "score"
+
     def __init__(self, *, top_k: int) -> None:
         self.top_k = top_k
 
