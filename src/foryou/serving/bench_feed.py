@@ -10,6 +10,7 @@ follow the most accounts.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import resource
 import statistics
@@ -108,6 +109,8 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int, in
     started = time.perf_counter()
     counts = await _load(world, stores, thunder, live_index, set(chosen), clock, params)
     load_s = time.perf_counter() - started
+    gc.collect()
+    gc.freeze()  # the loaded stores hold millions of objects: keep them out of every later GC pass
     ranking = RankingService(host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
     retrieval = RetrievalService(host, live_index)
     clients = ForYouClients(
