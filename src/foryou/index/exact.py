@@ -27,7 +27,7 @@ class ExactIndex:
         return self.table.remove(ids)
 
     def search(self, queries: F32, k: int) -> SearchResult:
-        queries = _check_queries(queries, self.dim)
+        queries = check_queries(queries, self.dim)
         vecs, ids, valid = self.table.view()
         b = len(queries)
         if k <= 0:
@@ -51,13 +51,10 @@ class ExactIndex:
         save_table(self.table, directory, backend=self.name)
 
 
-def _check_queries(queries: F32, dim: int) -> F32:
+def check_queries(queries: F32, dim: int) -> F32:
     q = np.asarray(queries, dtype=np.float32)
     if q.ndim == 1:
         q = q[None, :]
     if q.ndim != 2 or q.shape[1] != dim:
         raise InvalidInputError(f"queries must be [B, {dim}], got {list(q.shape)}")
     return np.ascontiguousarray(q)
-
-
-check_queries = _check_queries

@@ -1,7 +1,7 @@
 """The generic candidate-pipeline framework (SPEC §2): stage contracts, executor, trace, result."""
 
 from foryou.pipeline.candidate_pipeline import CandidatePipeline
-from foryou.pipeline.component import Component, copy_fields
+from foryou.pipeline.component import Component
 from foryou.pipeline.context import RequestContext
 from foryou.pipeline.filter import Filter, FilterResult
 from foryou.pipeline.hydrator import Hydrator
@@ -35,5 +35,4 @@ __all__ = [
     "Source",
     "Timeouts",
     "TraceBuffer",
-    "copy_fields",
 ]

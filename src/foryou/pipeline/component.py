@@ -6,7 +6,7 @@ Stage contracts subclass `Component` explicitly so they inherit these defaults; 
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 Q = TypeVar("Q")
 C = TypeVar("C")
@@ -23,9 +23,3 @@ class Component(Generic[Q]):
 
     def enable(self, query: Q) -> bool:
         return True
-
-
-def copy_fields(target: Any, source: Any, fields: tuple[str, ...]) -> None:
-    """The `update` of hydrators and scorers: copy exactly the owned fields onto the target."""
-    for field in fields:
-        setattr(target, field, getattr(source, field))

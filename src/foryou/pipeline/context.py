@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass
@@ -12,7 +11,6 @@ class RequestContext:
     request_id: str
     deadline_ns: int  # time.perf_counter_ns() value after which no component may start work
     degraded_reasons: list[str] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
     dry_run: bool = False
 
     def mark_degraded(self, reason: str) -> None:

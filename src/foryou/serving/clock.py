@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import time
 
-from foryou.core.clock import SystemClock
-
 
 class ShiftedClock:
     """now = `anchor_ms` + wall time elapsed since construction."""
@@ -16,7 +14,3 @@ class ShiftedClock:
 
     def now_ms(self) -> int:
         return self.anchor_ms + (time.monotonic_ns() - self._start_ns) // 1_000_000
-
-
-def wall_clock() -> SystemClock:
-    return SystemClock()
