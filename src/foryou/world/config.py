@@ -2,8 +2,9 @@
 
 Every knob has a reason next to it; docs/world.md describes the generative model they drive. The
 defaults make a world where personalisation matters: relevance to the viewer's topics dominates the
-engagement logit, author quality varies, and spam / off-topic posts draw negative actions, so neither
-recency nor popularity comes close to the oracle feed.
+engagement logit, author quality varies, negative feedback is rare (an irrelevant post is worth about
+nothing, spam and muted-keyword posts less than nothing), so neither recency nor popularity comes close
+to the oracle feed.
 """
 
 from __future__ import annotations
@@ -30,11 +31,14 @@ class TruthConfig:
     spam: float = -4.0  # spam is almost never liked ...
     bad_label: float = -1.0  # violence / gore / nsfw posts are liked less ...
     muted_keyword_factor: float = 0.2  # positives ×0.2 when the text hits a muted keyword
-    neg_base: float = -6.5
-    neg_off_topic: float = 3.0  # not_interested rises as relevance falls
-    neg_spam: float = 2.5  # ... and spam is reported and hidden
-    neg_bad_label: float = 2.0
-    neg_muted_keyword: float = 2.5
+    # Negative feedback is rare, as on X: an off-topic post of an average author draws not_interested
+    # 0.06 % of the time (worth ≈ its few positives, so ≈ 0); on-topic 0.01 %. The −43 … −234 weights
+    # then make spam, labelled and muted-keyword posts clearly negative without sinking every feed.
+    neg_base: float = -10.0
+    neg_off_topic: float = 2.0  # not_interested rises as relevance falls
+    neg_spam: float = 3.5  # ... and spam is hidden and reported (off-topic spam: not_interested ≈ 3 %)
+    neg_bad_label: float = 3.0
+    neg_muted_keyword: float = 5.0  # a muted keyword outweighs even a favourite topic
     neg_author_quality: float = -0.3
 
 
