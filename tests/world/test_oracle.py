@@ -77,3 +77,23 @@ def test_blocked_authors_have_no_positive_value(
         assert np.all(p[:, Action.FAVORITE] == 0) and np.all(p[:, Action.REPLY] == 0)
         checked += 1
     assert checked > 0
+
+
+def test_graph_as_of_a_time(oracle: Oracle, small_world: Path, posts: dict[str, np.ndarray]) -> None:
+    """A follow made during the world gates follow_author only from its own time on."""
+    follows = pq.read_table(small_world / "follows.parquet").to_pylist()
+    start = min(f["created_at_ms"] for f in follows)
+    checked = 0
+    for f in [f for f in follows if f["created_at_ms"] > start][:20]:
+        mine = posts["post_id"][posts["author_id"] == f["target_user_id"]][:3]
+        if len(mine) == 0:
+            continue
+        users = np.full(len(mine), f["source_user_id"])
+        before = oracle.action_probs(users, mine, at_ms=f["created_at_ms"])
+        after = oracle.action_probs(users, mine, at_ms=f["created_at_ms"] + 1)
+        assert np.all(after[:, Action.FOLLOW_AUTHOR] == 0)
+        assert np.all(oracle.action_probs(users, mine)[:, Action.FOLLOW_AUTHOR] == 0)  # end of the world
+        silenced = before[:, Action.FAVORITE] == 0  # blocked or muted at that time: no positive at all
+        assert np.all(before[~silenced, Action.FOLLOW_AUTHOR] > 0)
+        checked += 1
+    assert checked > 0

@@ -2,15 +2,17 @@
 
 On the test split of the world's training examples:
 - **ranker AUC**: per-head ROC-AUC of the ranker's probabilities against the observed labels, next to the
-  AUC of the oracle's true probabilities on the same impressions (the ceiling);
+  AUC of the oracle's true probabilities on the same impressions (the ceiling), with the graph as it stood
+  at the slate's time (follows, blocks and mutes made later would gate follow_author / block / mute);
 - **retrieval recall@K**: for test (history, engaged post) pairs whose author the user does not follow
   (out-of-network), the share whose post is in the retrieval model's top K over every original post;
 - **feed value ratio**: for one test request per user, a pool = its impressions plus random other posts
   created before it; each policy orders the pool, and the oracle's value of its top 35 is divided by the
-  value of the best 35 of the same pool. Policies: the trained ranker (SPEC §3.9 weighted score of its
-  outputs, the same weights the oracle values with), reverse-chronological, and popularity (positive
-  labels in the training split). Reported as the ratio of the summed values over all requests (stable
-  when single requests have a best value near zero) and as the mean of per-request ratios.
+  value of the best 35 of the same pool, both valued with the graph at the request's time. Policies: the
+  trained ranker (SPEC §3.9 weighted score of its outputs, the same weights the oracle values with),
+  reverse-chronological, and popularity (positive labels in the training split). Reported as the ratio of
+  the summed values over all requests (stable when single requests have a best value near zero) and as
+  the mean of per-request ratios.
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ def ranker_auc(model: PhoenixRanker, test: RankingTable, oracle: Oracle) -> dict
     valid = test.posts != 0
     labels = ((test.labels[valid][:, None] >> np.arange(NUM_DISCRETE_ACTIONS)) & 1).astype(np.int64)
     users = np.broadcast_to(test.history.user[:, None], test.posts.shape)[valid]
-    truth = oracle.action_probs(users.astype(np.int64), test.posts[valid])
+    times = np.broadcast_to(test.times_ms[:, None], test.posts.shape)[valid]
+    truth = oracle.action_probs(users.astype(np.int64), test.posts[valid], at_ms=times)
     model_p = outputs[valid]
     per_head = {
         ACTION_NAMES[a]: {
@@ -170,10 +173,10 @@ def feed_value_ratios(
             "reverse_chronological": np.argsort(-created[idx], kind="stable"),
             "popularity": np.argsort(-np.array([popular.get(int(p), 0) for p in cand]), kind="stable"),
         }
-        best = oracle.feed_value(t, oracle.best_feed(t, cand, FEED_SIZE), FEED_SIZE)
+        best = oracle.feed_value(t, oracle.best_feed(t, cand, FEED_SIZE, time_ms), FEED_SIZE, time_ms)
         best_total += best
         for name, order in orders.items():
-            served = oracle.feed_value(t, [cand[i] for i in order[:FEED_SIZE]], FEED_SIZE)
+            served = oracle.feed_value(t, [cand[i] for i in order[:FEED_SIZE]], FEED_SIZE, time_ms)
             totals[name] += served
             if best > 0:
                 ratios[name].append(served / best)

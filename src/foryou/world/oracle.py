@@ -6,6 +6,10 @@ actions from. Values use SPEC §3.9's `combined` with the configured `scoring.we
 a served feed can be compared with the best feed that could have been built from the same candidates:
 
     feed_value_ratio = Σ value(served[:k]) / Σ top-k value(candidates)
+
+Without `at_ms` the graph is the one at the end of the world; with it, each pair sees the follows, blocks
+and mutes made before that time, as the simulator did when it drew the impression (a user who follows an
+author in the test window otherwise looks as if follow_author had been impossible).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from foryou.params import Params
 from foryou.world.config import WorldConfig
 from foryou.world.features import TruthTables, muted_word_matrix, pair_features
 from foryou.world.keys import pair_keys
-from foryou.world.truth import expected_actions, weighted_value
+from foryou.world.truth import PairFeatures, expected_actions, weighted_value
 from foryou.world.vocab import TEXT_MAX_WORDS
 
 
@@ -44,6 +48,32 @@ def _padded_words(lists: list[list[int]]) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class TimedKeys:
+    """Sorted unique pair keys with the time each pair first appeared."""
+
+    keys: np.ndarray  # [E] int64, sorted
+    since_ms: np.ndarray  # [E] int64
+
+    @classmethod
+    def of(cls, keys: np.ndarray, times: np.ndarray) -> TimedKeys:
+        order = np.lexsort((times, keys))
+        k, t = keys[order], times[order]
+        first = np.r_[True, k[1:] != k[:-1]] if len(k) else np.zeros(0, dtype=bool)
+        return cls(keys=k[first], since_ms=t[first])
+
+    def union(self, other: TimedKeys) -> TimedKeys:
+        return TimedKeys.of(np.r_[self.keys, other.keys], np.r_[self.since_ms, other.since_ms])
+
+    def held(self, query: np.ndarray, at_ms: np.ndarray) -> np.ndarray:
+        """query[i] was in the set strictly before at_ms[i]."""
+        if len(self.keys) == 0:
+            return np.zeros(len(query), dtype=bool)
+        idx = np.minimum(np.searchsorted(self.keys, query), len(self.keys) - 1)
+        out: np.ndarray = (self.keys[idx] == query) & (self.since_ms[idx] < at_ms)
+        return out
+
+
 @dataclass
 class Oracle:
     config: WorldConfig
@@ -51,6 +81,8 @@ class Oracle:
     post_ids: np.ndarray  # sorted snowflakes; index = post index
     weights: np.ndarray
     min_video_s: float
+    follows: TimedKeys
+    silenced: TimedKeys  # blocks and mutes
 
     @classmethod
     def load(cls, directory: str | Path, params: Params | None = None) -> Oracle:
@@ -83,11 +115,13 @@ class Oracle:
             raise CorruptDataError(f"{d / 'posts.parquet'}: post ids are not strictly increasing")
         original = np.searchsorted(post_ids, posts.column("original_post_id").to_numpy().astype(np.int64))
 
-        def keys(name: str) -> np.ndarray:
-            t = pq.read_table(d / f"{name}.parquet", columns=["source_user_id", "target_user_id"])
+        def keys(name: str) -> TimedKeys:
+            t = pq.read_table(d / f"{name}.parquet", columns=["source_user_id", "target_user_id", "created_at_ms"])
             src = t.column("source_user_id").to_numpy().astype(np.int64) - 1
             dst = t.column("target_user_id").to_numpy().astype(np.int64) - 1
-            return np.unique(pair_keys(src, dst, n))
+            return TimedKeys.of(pair_keys(src, dst, n), t.column("created_at_ms").to_numpy().astype(np.int64))
+
+        follows, silenced = keys("follows"), keys("blocks").union(keys("mutes"))
 
         mk = pq.read_table(d / "muted_keywords.parquet", columns=["user_id", "word_id"])
         muted: dict[int, list[int]] = {}
@@ -107,11 +141,19 @@ class Oracle:
             video_ms=posts.column("video_duration_ms").to_numpy(),
             true_label=posts.column("true_label").to_numpy(),
             words=_padded_words(posts.column("words").to_pylist()),
-            follow_keys=keys("follows"),
-            silenced_keys=np.union1d(keys("blocks"), keys("mutes")),
+            follow_keys=follows.keys,
+            silenced_keys=silenced.keys,
         )
         min_video_s = params.get_int("scoring.min_video_duration_ms") / 1000.0
-        return cls(config=cfg, tables=tables, post_ids=post_ids, weights=head_weights(params), min_video_s=min_video_s)
+        return cls(
+            config=cfg,
+            tables=tables,
+            post_ids=post_ids,
+            weights=head_weights(params),
+            min_video_s=min_video_s,
+            follows=follows,
+            silenced=silenced,
+        )
 
     def _user_index(self, user_ids: Sequence[int] | np.ndarray) -> np.ndarray:
         u = np.asarray(user_ids, dtype=np.int64) - 1
@@ -127,38 +169,67 @@ class Oracle:
             raise NotFoundError(f"post id {int(missing[0])} is not in this world")
         return idx
 
-    def action_probs(self, user_ids: Sequence[int] | np.ndarray, post_ids: Sequence[int] | np.ndarray) -> np.ndarray:
-        """[N, 19]: true probabilities of heads 0–17 and expected dwell seconds (head 18) per pair."""
-        users, posts = np.broadcast_arrays(self._user_index(user_ids), self.post_index(post_ids))
-        return expected_actions(pair_features(self.tables, users, posts), self.config.truth)
+    def _features(self, users: np.ndarray, posts: np.ndarray, at_ms: int | np.ndarray | None) -> PairFeatures:
+        f = pair_features(self.tables, users, posts)
+        if at_ms is None:
+            return f
+        at = np.broadcast_to(np.asarray(at_ms, dtype=np.int64), users.shape)
+        n, t = self.tables.users, self.tables
+        shown, orig_author = t.author[posts], t.author[t.original[posts]]
+        f.follows = self.follows.held(pair_keys(users, shown, n), at)
+        f.silenced = self.silenced.held(pair_keys(users, shown, n), at) | self.silenced.held(
+            pair_keys(users, orig_author, n), at
+        )
+        return f
 
-    def value(self, user_ids: Sequence[int] | np.ndarray, post_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+    def action_probs(
+        self,
+        user_ids: Sequence[int] | np.ndarray,
+        post_ids: Sequence[int] | np.ndarray,
+        at_ms: int | np.ndarray | None = None,
+    ) -> np.ndarray:
+        """[N, 19]: true probabilities of heads 0–17 and expected dwell seconds (head 18) per pair, with
+        the graph as of `at_ms` (per pair or one time; None = the end of the world)."""
+        users, posts = np.broadcast_arrays(self._user_index(user_ids), self.post_index(post_ids))
+        return expected_actions(self._features(users, posts, at_ms), self.config.truth)
+
+    def value(
+        self,
+        user_ids: Sequence[int] | np.ndarray,
+        post_ids: Sequence[int] | np.ndarray,
+        at_ms: int | np.ndarray | None = None,
+    ) -> np.ndarray:
         """[N]: true weighted value (SPEC §3.9 `combined`) of each pair."""
         users, posts = np.broadcast_arrays(self._user_index(user_ids), self.post_index(post_ids))
-        probs = expected_actions(pair_features(self.tables, users, posts), self.config.truth)
+        probs = expected_actions(self._features(users, posts, at_ms), self.config.truth)
         orig = self.tables.original[posts]
         video_s = np.where(self.tables.media[orig] == 2, self.tables.video_ms[orig] / 1000.0, 0.0)
         return weighted_value(probs, self.weights, video_s, self.min_video_s)
 
-    def best_feed(self, user_id: int, candidate_ids: Sequence[int], k: int = 35) -> list[int]:
+    def best_feed(self, user_id: int, candidate_ids: Sequence[int], k: int = 35, at_ms: int | None = None) -> list[int]:
         """The k candidates of highest true value, best first."""
         cand = list(dict.fromkeys(candidate_ids))
         if not cand:
             return []
-        v = self.value(np.full(len(cand), user_id), cand)
+        v = self.value(np.full(len(cand), user_id), cand, at_ms)
         order = np.argsort(-v, kind="stable")[:k]
         return [cand[i] for i in order.tolist()]
 
-    def feed_value(self, user_id: int, post_ids: Sequence[int], k: int = 35) -> float:
+    def feed_value(self, user_id: int, post_ids: Sequence[int], k: int = 35, at_ms: int | None = None) -> float:
         ids = list(dict.fromkeys(post_ids))[:k]
-        return float(self.value(np.full(len(ids), user_id), ids).sum()) if ids else 0.0
+        return float(self.value(np.full(len(ids), user_id), ids, at_ms).sum()) if ids else 0.0
 
     def feed_value_ratio(
-        self, user_id: int, served_ids: Sequence[int], candidate_ids: Sequence[int], k: int = 35
+        self,
+        user_id: int,
+        served_ids: Sequence[int],
+        candidate_ids: Sequence[int],
+        k: int = 35,
+        at_ms: int | None = None,
     ) -> float:
         """Value of the first k served posts over the value of the best k candidates (nan when the best
         feed has no positive value)."""
-        best = self.feed_value(user_id, self.best_feed(user_id, candidate_ids, k), k)
+        best = self.feed_value(user_id, self.best_feed(user_id, candidate_ids, k, at_ms), k, at_ms)
         if best <= 0:
             return float("nan")
-        return self.feed_value(user_id, served_ids, k) / best
+        return self.feed_value(user_id, served_ids, k, at_ms) / best
