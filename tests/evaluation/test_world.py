@@ -33,5 +33,5 @@ def test_eval_world_reports_every_section(tmp_path: Path) -> None:
     assert 0.0 <= fav["model"] <= 1.0 and 0.0 <= fav["oracle"] <= 1.0
     assert 0.0 <= report["retrieval"]["recall@1000"] <= 1.0
     fvr = report["feed_value_ratio"]
-    assert set(fvr["ratio_of_totals"]) == {"ranker", "reverse_chronological", "popularity"}
+    assert set(fvr["ratio_of_totals"]) == {"ranker", "reverse_chronological", "popularity", "oracle_author_prior"}
     assert not any(v > 1.0 + 1e-9 for v in fvr["ratio_of_totals"].values())  # none beats the best (NaN: no value)

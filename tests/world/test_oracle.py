@@ -97,3 +97,32 @@ def test_graph_as_of_a_time(oracle: Oracle, small_world: Path, posts: dict[str, 
         assert np.all(before[~silenced, Action.FOLLOW_AUTHOR] > 0)
         checked += 1
     assert checked > 0
+
+
+def test_author_prior_knows_the_author_not_the_post(oracle: Oracle, small_world: Path) -> None:
+    t = pq.read_table(small_world / "posts.parquet", columns=["post_id", "author_id", "kind", "media", "true_label"])
+    cols = {name: t.column(name).to_numpy() for name in t.column_names}
+    plain = (cols["kind"] == 0) & (cols["media"] == 0) & (cols["true_label"] == 0)
+    authors, counts = np.unique(cols["author_id"][plain], return_counts=True)
+    viewer = 11
+    checked = 0
+    for a in authors[(counts >= 3) & (authors != viewer)][:10].tolist():
+        mine = cols["post_id"][plain & (cols["author_id"] == a)].astype(np.int64)
+        prior = oracle.author_prior_value(np.full(len(mine), viewer), mine)
+        assert np.ptp(prior) < 1e-9 * max(1.0, float(np.abs(prior).max()))  # one value per author ...
+        if np.ptp(oracle.value(np.full(len(mine), viewer), mine)) > 0:  # ... though the posts differ
+            checked += 1
+    assert checked > 0
+
+
+def test_author_prior_ranks_between_random_and_the_best(oracle: Oracle, posts: dict[str, np.ndarray]) -> None:
+    rng = np.random.default_rng(1)
+    prior_sum = random_sum = best_sum = 0.0
+    for user in rng.choice(np.arange(1, 801), 30, replace=False).tolist():
+        cand = rng.choice(posts["post_id"], 200, replace=False)
+        cand = cand[posts["author_id"][np.searchsorted(posts["post_id"], cand)] != user].tolist()
+        order = np.argsort(-oracle.author_prior_value(np.full(len(cand), user), cand), kind="stable")
+        prior_sum += oracle.feed_value(user, [cand[i] for i in order])
+        random_sum += oracle.feed_value(user, rng.permutation(cand).tolist())
+        best_sum += oracle.feed_value(user, oracle.best_feed(user, cand))
+    assert random_sum < prior_sum <= best_sum

@@ -10,9 +10,11 @@ On the test split of the world's training examples:
   created before it; each policy orders the pool, and the oracle's value of its top 35 is divided by the
   value of the best 35 of the same pool, both valued with the graph at the request's time. Policies: the
   trained ranker (SPEC §3.9 weighted score of its outputs, the same weights the oracle values with),
-  reverse-chronological, and popularity (positive labels in the training split). Reported as the ratio of
-  the summed values over all requests (stable when single requests have a best value near zero) and as
-  the mean of per-request ratios.
+  reverse-chronological, popularity (positive labels in the training split) and, as a reference rather
+  than a baseline, `oracle_author_prior`: the truth as far as ids can know it for a post never trained on
+  (viewer and author exact, the post's own topic and quality noise unknown), about the most that
+  author-level learning can give. Reported as the ratio of the summed values over all requests (stable
+  when single requests have a best value near zero) and as the mean of per-request ratios.
 """
 
 from __future__ import annotations
@@ -152,7 +154,12 @@ def feed_value_ratios(
         last[u] = row
     chosen = np.array(sorted(last.values())[:users], dtype=np.int64)
     weights = oracle.weights
-    ratios: dict[str, list[float]] = {"ranker": [], "reverse_chronological": [], "popularity": []}
+    ratios: dict[str, list[float]] = {
+        "ranker": [],
+        "reverse_chronological": [],
+        "popularity": [],
+        "oracle_author_prior": [],
+    }
     totals = dict.fromkeys(ratios, 0.0)
     best_total = 0.0
     for row in chosen.tolist():
@@ -172,6 +179,9 @@ def feed_value_ratios(
             "ranker": np.argsort(-model_value, kind="stable"),
             "reverse_chronological": np.argsort(-created[idx], kind="stable"),
             "popularity": np.argsort(-np.array([popular.get(int(p), 0) for p in cand]), kind="stable"),
+            "oracle_author_prior": np.argsort(
+                -oracle.author_prior_value(np.full(len(cand), t), cand, time_ms), kind="stable"
+            ),
         }
         best = oracle.feed_value(t, oracle.best_feed(t, cand, FEED_SIZE, time_ms), FEED_SIZE, time_ms)
         best_total += best

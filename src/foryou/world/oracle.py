@@ -14,6 +14,7 @@ author in the test window otherwise looks as if follow_author had been impossibl
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ class Oracle:
     min_video_s: float
     follows: TimedKeys
     silenced: TimedKeys  # blocks and mutes
+    main_topic: np.ndarray  # [N] each user's main posting topic
 
     @classmethod
     def load(cls, directory: str | Path, params: Params | None = None) -> Oracle:
@@ -93,7 +95,7 @@ class Oracle:
             raise CorruptDataError(f"{d / 'world.json'}: cannot read world metadata ({exc})") from exc
         cfg = WorldConfig.from_dict(meta["config"])
         params = params or Params()
-        users = pq.read_table(d / "users.parquet", columns=["interests", "quality", "is_spammer"])
+        users = pq.read_table(d / "users.parquet", columns=["interests", "quality", "is_spammer", "main_topic"])
         n = users.num_rows
         posts = pq.read_table(
             d / "posts.parquet",
@@ -153,6 +155,7 @@ class Oracle:
             min_video_s=min_video_s,
             follows=follows,
             silenced=silenced,
+            main_topic=users.column("main_topic").to_numpy().astype(np.int64),
         )
 
     def _user_index(self, user_ids: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -170,7 +173,12 @@ class Oracle:
         return idx
 
     def _features(self, users: np.ndarray, posts: np.ndarray, at_ms: int | np.ndarray | None) -> PairFeatures:
-        f = pair_features(self.tables, users, posts)
+        return self._features_of(self.tables, users, posts, at_ms)
+
+    def _features_of(
+        self, tables: TruthTables, users: np.ndarray, posts: np.ndarray, at_ms: int | np.ndarray | None
+    ) -> PairFeatures:
+        f = pair_features(tables, users, posts)
         if at_ms is None:
             return f
         at = np.broadcast_to(np.asarray(at_ms, dtype=np.int64), users.shape)
@@ -205,6 +213,32 @@ class Oracle:
         orig = self.tables.original[posts]
         video_s = np.where(self.tables.media[orig] == 2, self.tables.video_ms[orig] / 1000.0, 0.0)
         return weighted_value(probs, self.weights, video_s, self.min_video_s)
+
+    def author_prior_value(
+        self,
+        user_ids: Sequence[int] | np.ndarray,
+        post_ids: Sequence[int] | np.ndarray,
+        at_ms: int | np.ndarray | None = None,
+    ) -> np.ndarray:
+        """[N]: the value expected from what an id-based ranker can know of a post it never saw: the
+        viewer and the author exactly, the post's topic only through the author's posting mix (main
+        topic with `main_topic_share`, else the author's interests; spammers always their main topic)
+        and its own quality noise not at all. A reference for how far author-level learning can go."""
+        users, posts = np.broadcast_arrays(self._user_index(user_ids), self.post_index(post_ids))
+        t = self.tables
+        orig = t.original[posts]
+        author = t.author[orig]
+        share = np.where(t.is_spammer[author], 1.0, self.config.main_topic_share)
+        mix = (1.0 - share)[:, None] * t.interests[author]  # [N, T]
+        mix[np.arange(len(author)), self.main_topic[author]] += share
+        video_s = np.where(t.media[orig] == 2, t.video_ms[orig] / 1000.0, 0.0)
+        unknown = dataclasses.replace(t, post_quality=np.zeros_like(t.post_quality))
+        out = np.zeros(len(posts))
+        for topic in np.flatnonzero(mix.max(axis=0, initial=0.0) > 0).tolist():
+            unknown.topic = np.full_like(t.topic, topic)
+            probs = expected_actions(self._features_of(unknown, users, posts, at_ms), self.config.truth)
+            out += mix[:, topic] * weighted_value(probs, self.weights, video_s, self.min_video_s)
+        return out
 
     def best_feed(self, user_id: int, candidate_ids: Sequence[int], k: int = 35, at_ms: int | None = None) -> list[int]:
         """The k candidates of highest true value, best first."""
