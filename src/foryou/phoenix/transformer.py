@@ -4,19 +4,20 @@ Sandwich RMSNorm (h = x + N1(Attn(N0 x)); y = h + N3(FFN(N2 h))), split-halves R
 attention whose q·k logits are scaled only by `attn_output_multiplier`, soft-capped as 30·tanh(z/30),
 masked with a finite fill, and a gated tanh-GELU FFN.
 
-Soft-cap arithmetic: t = tanh(α·z) with α = m/cap folded into Wq, capped logits cap·t ∈ [−cap, cap]; the
-softmax shift is the row maximum over allowed keys only (blocked entries stand in as −cap), blocked keys
-get weight 0 after the exp, and a row without any valid key is uniform — what upstream's finite −1e30
-fill produces, never NaN. Every exp argument lies in [−2·cap, 2·cap], so there are no huge negatives
-(whose exp takes a ~7× slower path on CPU) and no overflow for cap ≤ 40. Two ways through every layer:
-`forward` — a full sequence under an explicit [B, T, T] mask (training, parity), returning each layer's
-keys/values; `forward_candidates` — a chunk of candidates attending to cached prefix keys/values plus
-itself (serving), with no candidate×candidate work at all.
+Soft-cap arithmetic: t = tanh(α·z) with α = m/cap folded into Wq, capped logits cap·t ∈ [−cap, cap], and
+the unnormalised softmax weights are exp(cap·t) ∈ [e^−cap, e^cap] without any shift: bounded, so they can
+neither overflow nor become subnormal for cap ≤ 40, and the two paths exponentiate identical logits.
+Blocked keys get weight 0 after the exp, and a row without any valid key is uniform — what upstream's
+finite −1e30 fill produces, never NaN. Two ways through every layer: `forward` — a full sequence under an
+explicit [B, T, T] mask (training, parity), returning each layer's keys/values; `forward_candidates` — a
+chunk of candidates attending to cached prefix keys/values plus itself (serving), with no
+candidate×candidate work at all.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import cast
 
@@ -176,18 +177,20 @@ class Attention(nn.Module):
         """Folded into Wq: α·(q·k) = m·z / cap, the argument of tanh in the soft-cap."""
         return self.cfg.attn_output_multiplier / self.cfg.attn_logit_softcap
 
-    def _row_max(self, t: torch.Tensor, blocked: torch.Tensor | None) -> torch.Tensor:
-        """max over allowed keys of t [.., K] -> [.., 1]; blocked entries count as −1 (t ≥ −1 anyway)."""
-        return (t if blocked is None else t.masked_fill(blocked, -1.0)).amax(dim=-1, keepdim=True)
+    def _weights(self, z: torch.Tensor, blocked: torch.Tensor | None, dead: torch.Tensor | None) -> torch.Tensor:
+        """Unnormalised softmax weights exp(cap·tanh(z)) of the α-scaled logits z; 0 where blocked, 1 in dead rows.
 
-    def _weights(
-        self, t: torch.Tensor, top: torch.Tensor, blocked: torch.Tensor | None, dead: torch.Tensor | None
-    ) -> torch.Tensor:
-        """Unnormalised softmax weights exp(cap·(t − top)) of capped logits cap·t; 0 where blocked, 1 in dead rows."""
-        e = torch.sub(t, top).mul_(self.cfg.attn_logit_softcap).exp_()
+        Without gradients z is overwritten (one buffer for logits and weights instead of three).
+        """
+        cap = self.cfg.attn_logit_softcap
+        if torch.is_grad_enabled():
+            e = torch.exp(torch.tanh(z) * cap)
+            e = e if blocked is None else e.masked_fill(blocked, 0.0)
+            return e if dead is None else e.masked_fill(dead, 1.0)  # a row without valid keys: uniform
+        e = z.tanh_().mul_(cap).exp_()
         if blocked is not None:
-            e = e.masked_fill(blocked, 0.0)
-        return e if dead is None else e.masked_fill(dead, 1.0)  # a row without valid keys: uniform
+            e.masked_fill_(blocked, 0.0)
+        return e if dead is None else e.masked_fill_(dead, 1.0)
 
     def _merge(self, o: torch.Tensor) -> torch.Tensor:
         """[B, Hkv, G, T, dk] -> heads concatenated in order [B, T, Hq·dk] -> [B, T, D]."""
@@ -201,12 +204,11 @@ class Attention(nn.Module):
         q, k, v = self._project(x, rope)
         hkv, g, dk = q.shape[1], q.shape[2], q.shape[4]
         z = torch.matmul(q.float().reshape(b, hkv, g * t, dk), k.float().transpose(-1, -2))  # [B, Hkv, G·T, T]
-        tz = torch.tanh(z.view(b, hkv, g, t, t))  # capped logits / cap
-        e = self._weights(tz, self._row_max(tz, mask.blocked), mask.blocked, mask.dead)  # [B, Hkv, G, T, T]
+        e = self._weights(z.view(b, hkv, g, t, t), mask.blocked, mask.dead)  # [B, Hkv, G, T, T]
         denom = e.sum(dim=-1, keepdim=True)  # [B, Hkv, G, T, 1]
         o = torch.matmul(e.to(v.dtype).view(b, hkv, g * t, t), v).view(b, hkv, g, t, dk)
         o = (o.float() / denom).to(v.dtype)
-        return self._merge(o), LayerCache(k=k, v=v)
+        return self._merge(o), LayerCache(k=k, v=v.contiguous())
 
     def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, mask: CandidateMask) -> torch.Tensor:
         """x [B, c, D] candidates; keys = cached prefix [B, Hkv, O, dk] + each candidate's own key.
@@ -214,8 +216,10 @@ class Attention(nn.Module):
         Same function as `forward` restricted to candidate rows, arranged for speed:
         - a candidate's q and own k share a position and RoPE is a rotation, so the self logit needs no
           RoPE ((R q)·(R k) = q·k); with shared positions RoPE is folded into the q/k weights;
-        - the softmax over [prefix keys, own key] is written out (weights as in `_weights`), so no
-          [c, O+1] tensor is ever concatenated or sliced.
+        - the softmax over [prefix keys, own key] is written out: prefix weights [c, O] from one batched
+          matmul, the own key's weight per row, a joint denominator; the self value enters as the
+          starting value of the weights·values matmul (baddbmm). No [c, O+1] tensor, no concat, no mask
+          unless something is padded.
         """
         b, c, _ = x.shape
         if mask.shared_position:
@@ -225,23 +229,47 @@ class Attention(nn.Module):
             q, k, v = self._qkv(x, None, self._alpha)
             q_rot = apply_rope(q.transpose(1, 3), rope).transpose(1, 3)  # rope over [.., c, dk]
         hkv, g, dk = q.shape[2], q.shape[3], q.shape[4]
+        o_len = cache.k.shape[2]
         rows = (b, hkv, g * c)  # query rows ordered (kv head, group, candidate)
-        q_rows = q_rot.permute(0, 2, 3, 1, 4).reshape(*rows, dk).float()  # [B, Hkv, G·c, dk]
-        t_prefix = torch.tanh(torch.matmul(q_rows, cache.k.float().transpose(-1, -2)))  # [B, Hkv, G·c, O]
+        q_rows = q_rot.permute(0, 2, 3, 1, 4).reshape(b * hkv, g * c, dk).float()  # [B·Hkv, G·c, dk]
+        keys = cache.k.float().reshape(b * hkv, o_len, dk)
+        z_prefix = torch.bmm(q_rows, keys.transpose(1, 2)).view(*rows, o_len)  # [B, Hkv, G·c, O]
         z_self = (q.float() * k.float().unsqueeze(3)).sum(dim=-1)  # [B, c, Hkv, G]
-        t_self = torch.tanh(z_self.permute(0, 2, 3, 1).reshape(*rows, 1))  # [B, Hkv, G·c, 1]
+        z_self = z_self.permute(0, 2, 3, 1).reshape(*rows, 1)  # [B, Hkv, G·c, 1]
         dead = None if mask.dead is None else mask.dead.repeat(1, 1, g, 1)  # rows ordered (group, candidate)
         prefix_blocked = mask.prefix_blocked
         if prefix_blocked is not None and prefix_blocked.shape[2] > 1:
             prefix_blocked = prefix_blocked.repeat(1, 1, g, 1)
         self_blocked = None if mask.self_blocked is None else mask.self_blocked.repeat(1, 1, g, 1)
-        top = torch.maximum(self._row_max(t_prefix, prefix_blocked), self._row_max(t_self, self_blocked))
-        e_prefix = self._weights(t_prefix, top, prefix_blocked, dead)
-        e_self = self._weights(t_self, top, self_blocked, dead)
-        denom = e_prefix.sum(dim=-1, keepdim=True) + e_self
-        v_self = v.permute(0, 2, 1, 3).unsqueeze(2).expand(b, hkv, g, c, dk).reshape(*rows, dk)
-        o = torch.matmul(e_prefix.to(v.dtype), cache.v).float() + e_self * v_self.float()
-        return self._merge((o / denom).to(v.dtype).view(b, hkv, g, c, dk))
+        e_prefix = self._weights(z_prefix, prefix_blocked, dead)  # [B, Hkv, G·c, O]
+        e_self = self._weights(z_self, self_blocked, dead)  # [B, Hkv, G·c, 1]
+        denom = e_prefix.sum(dim=-1, keepdim=True).add_(e_self)  # [B, Hkv, G·c, 1]
+        v_self = v.permute(0, 2, 1, 3).unsqueeze(2)  # [B, Hkv, 1, c, dk]
+        self_term = torch.empty((b * hkv, g * c, dk), dtype=v.dtype, device=v.device)
+        torch.mul(e_self.view(b, hkv, g, c, 1), v_self, out=self_term.view(b, hkv, g, c, dk))
+        o = torch.baddbmm(
+            self_term,
+            e_prefix.to(v.dtype).view(b * hkv, g * c, o_len),
+            cache.v.reshape(b * hkv, o_len, dk),
+        )  # [B·Hkv, G·c, dk]: Σ_prefix e·v + e_self·v_self
+        o = (o.float().view(*rows, dk) / denom).to(v.dtype)
+        return self._merge(o.view(b, hkv, g, c, dk))
+
+
+# gelu_tanh(x) = x·(1 + tanh(u))/2 = x·σ(2u) with u = √(2/π)·(x + 0.044715·x³): an exact identity. The σ
+# form is ~4× faster than torch's CPU tanh-GELU and more precise where 1 + tanh(u) cancels (x ≪ 0).
+GELU_C1 = 2.0 * math.sqrt(2.0 / math.pi)
+GELU_C3 = GELU_C1 * 0.044715
+
+
+def gated_gelu_tanh(gate: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+    """gelu_tanh(gate) ⊙ value, elementwise, computed in float32 (like torch's GELU for low-precision inputs)."""
+    dtype = gate.dtype
+    gate, value = gate.float(), value.float()
+    if torch.is_grad_enabled():
+        return (gate * torch.sigmoid(gate * (GELU_C1 + GELU_C3 * gate * gate)) * value).to(dtype)
+    s = torch.addcmul(gate.new_tensor(GELU_C1), gate, gate, value=GELU_C3).mul_(gate).sigmoid_()  # σ(2u)
+    return s.mul_(gate).mul_(value).to(dtype)
 
 
 class FeedForward(nn.Module):
@@ -257,7 +285,7 @@ class FeedForward(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         f = self.gate.weight.shape[0]
         gv = F.linear(x, torch.cat([self.gate.weight, self.value.weight]).to(x.dtype))  # [.., 2F], one matmul
-        out: torch.Tensor = self.down(F.gelu(gv[..., :f], approximate="tanh") * gv[..., f:])
+        out: torch.Tensor = self.down(gated_gelu_tanh(gv[..., :f], gv[..., f:]))
         return out
 
 
