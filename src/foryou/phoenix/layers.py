@@ -45,5 +45,9 @@ class RMSNorm(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x32 = x.float()
-        y = x32 * torch.rsqrt(x32.square().mean(dim=-1, keepdim=True) + self.eps) * self.scale
-        return y.to(x.dtype)
+        if torch.is_grad_enabled():
+            y = x32 * torch.rsqrt(x32.square().mean(dim=-1, keepdim=True) + self.eps) * self.scale
+            return y.to(x.dtype)
+        # the same arithmetic in fewer full-size temporaries (serving)
+        inv_rms = torch.mean(x32 * x32, dim=-1, keepdim=True).add_(self.eps).rsqrt_()
+        return torch.mul(x32, inv_rms).mul_(self.scale).to(x.dtype)

@@ -28,6 +28,8 @@ from torch import nn
 from foryou.phoenix.config import TransformerConfig
 from foryou.phoenix.layers import Linear, RMSNorm
 
+QKV_CACHE_ENTRIES = 4  # fused q/k/v weights kept per layer: (position, scale) variants in use
+
 
 @dataclass(frozen=True)
 class Rope:
@@ -144,7 +146,9 @@ class Attention(nn.Module):
             wq, wk = _rotate_rows(wq, rotate, c.key_size), _rotate_rows(wk, rotate, c.key_size)
         w = torch.cat([wq, wk, self.v.weight]).to(dtype)
         if not torch.is_grad_enabled():
-            self._weight_cache = {key: w}  # one entry: a serving model uses one position and scale
+            # stale entries go; serving alternates between two: the prefix (no rotation) and the candidates
+            current = {k: t for k, t in self._weight_cache.items() if k[3:] == key[3:] and k[2] == dtype}
+            self._weight_cache = {**dict(list(current.items())[-(QKV_CACHE_ENTRIES - 1) :]), key: w}
         return w
 
     def _qkv(
@@ -281,10 +285,23 @@ class FeedForward(nn.Module):
         self.gate = Linear(cfg.emb_size, f)  # upstream `linear`
         self.value = Linear(cfg.emb_size, f)  # upstream `linear_v`
         self.down = Linear(f, cfg.emb_size)  # upstream `linear_1`
+        self._weight_cache: dict[tuple[object, ...], torch.Tensor] = {}
+
+    def _up_weight(self, dtype: torch.dtype) -> torch.Tensor:
+        """[2F, D]: W1 and Wv stacked; kept between calls without gradients, like `Attention._qkv_weight`."""
+        weights = (self.gate.weight, self.value.weight)
+        key = (dtype, *(t._version for t in weights), *(t.data_ptr() for t in weights))
+        cached = None if torch.is_grad_enabled() else self._weight_cache.get(key)
+        if cached is not None:
+            return cached
+        w = torch.cat(weights).to(dtype)
+        if not torch.is_grad_enabled():
+            self._weight_cache = {key: w}
+        return w
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         f = self.gate.weight.shape[0]
-        gv = F.linear(x, torch.cat([self.gate.weight, self.value.weight]).to(x.dtype))  # [.., 2F], one matmul
+        gv = F.linear(x, self._up_weight(x.dtype))  # [.., 2F], one matmul
         out: torch.Tensor = self.down(gated_gelu_tanh(gv[..., :f], gv[..., f:]))
         return out
 
