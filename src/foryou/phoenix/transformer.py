@@ -319,14 +319,13 @@ class DecoderLayer(nn.Module):
 
     def forward(self, x: torch.Tensor, rope: Rope, mask: SequenceMask) -> tuple[torch.Tensor, LayerCache]:
         a, cache = self.attn(self.pre_attn_norm(x), rope, mask)
-        h = x + self.post_attn_norm(a)
-        return h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h))), cache
+        h = self.post_attn_norm.add_to(x, a)  # x + N1(a)
+        return self.post_ffn_norm.add_to(h, self.ffn(self.pre_ffn_norm(h))), cache  # h + N3(FFN(N2 h))
 
     def forward_candidates(self, x: torch.Tensor, rope: Rope, cache: LayerCache, mask: CandidateMask) -> torch.Tensor:
         a = self.attn.forward_candidates(self.pre_attn_norm(x), rope, cache, mask)
-        h = x + self.post_attn_norm(a)
-        out: torch.Tensor = h + self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h)))
-        return out
+        h = self.post_attn_norm.add_to(x, a)
+        return self.post_ffn_norm.add_to(h, self.ffn(self.pre_ffn_norm(h)))
 
 
 @dataclass(frozen=True)
