@@ -256,7 +256,7 @@ class Attention(nn.Module):
             e_prefix.to(v.dtype).view(b * hkv, g * c, o_len),
             cache.v.reshape(b * hkv, o_len, dk),
         )  # [B·Hkv, G·c, dk]: Σ_prefix e·v + e_self·v_self
-        o = (o.float().view(*rows, dk) / denom).to(v.dtype)
+        o = o.float().view(*rows, dk).div_(denom).to(v.dtype)  # o is fresh: normalise in place
         return self._merge(o.view(b, hkv, g, c, dk))
 
 
