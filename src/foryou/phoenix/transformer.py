@@ -28,6 +28,7 @@ from torch import nn
 from foryou.phoenix.config import TransformerConfig
 from foryou.phoenix.layers import Linear, RMSNorm
 
+LOG2_E = 1.0 / math.log(2.0)  # exp(y) = 2^(y·log2 e)
 QKV_CACHE_ENTRIES = 4  # fused q/k/v weights kept per layer: (position, scale) variants in use
 
 
@@ -184,14 +185,16 @@ class Attention(nn.Module):
     def _weights(self, z: torch.Tensor, blocked: torch.Tensor | None, dead: torch.Tensor | None) -> torch.Tensor:
         """Unnormalised softmax weights exp(cap·tanh(z)) of the α-scaled logits z; 0 where blocked, 1 in dead rows.
 
-        Without gradients z is overwritten (one buffer for logits and weights instead of three).
+        Computed as 2^(cap·log2(e)·t): torch's CPU exp2 is ~2× faster than exp at the same accuracy
+        (the argument's rounding, ≤ |cap·t|·6e-8 relative, dominates both). Without gradients z is
+        overwritten (one buffer for logits and weights instead of three).
         """
-        cap = self.cfg.attn_logit_softcap
+        cap2 = self.cfg.attn_logit_softcap * LOG2_E
         if torch.is_grad_enabled():
-            e = torch.exp(torch.tanh(z) * cap)
+            e = torch.exp2(torch.tanh(z) * cap2)
             e = e if blocked is None else e.masked_fill(blocked, 0.0)
             return e if dead is None else e.masked_fill(dead, 1.0)  # a row without valid keys: uniform
-        e = z.tanh_().mul_(cap).exp_()
+        e = z.tanh_().mul_(cap2).exp2_()
         if blocked is not None:
             e.masked_fill_(blocked, 0.0)
         return e if dead is None else e.masked_fill_(dead, 1.0)
