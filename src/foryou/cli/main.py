@@ -15,6 +15,10 @@ import typer
 
 from foryou import __version__
 from foryou.cli import bench, data, demo, eval_, ingest, phoenix, serve, thunder, train, world
+from foryou.core.allocator import keep_freed_memory
+
+# Every long-lived command (serve, bench, train) reuses its large buffers instead of faulting them in.
+keep_freed_memory()
 
 app = typer.Typer(
     name="foryou",

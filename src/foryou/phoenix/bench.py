@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from foryou.core.allocator import keep_freed_memory
 from foryou.phoenix.batch import PhoenixBatch
 from foryou.phoenix.config import InputConfig, PhoenixConfig, TransformerConfig
 from foryou.phoenix.ranker import PhoenixRanker, score_candidates
@@ -168,7 +169,10 @@ def _main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--chunk-size", type=int, default=None)
     ns = parser.parse_args(argv)
+    # The same allocator policy as the `foryou` command, which serving runs under.
+    kept = keep_freed_memory()
     result = run_ranker_bench(counts=ns.candidates, repeats=ns.repeats, threads=ns.threads, chunk_size=ns.chunk_size)
+    result["malloc_keeps_freed_memory"] = kept
     print(json.dumps(result))
 
 
