@@ -12,6 +12,7 @@ from foryou.home_mixer.candidate import PostCandidate
 from foryou.home_mixer.candidate_hydrators.core_data_candidate_hydrator import CoreDataCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.gizmoduck_candidate_hydrator import GizmoduckCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.in_network_candidate_hydrator import InNetworkCandidateHydrator
+from foryou.home_mixer.candidate_hydrators.original_post_lookup import PostLookup
 from foryou.home_mixer.candidate_hydrators.subscription_candidate_hydrator import SubscriptionCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.vf_candidate_hydrator import VFCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.video_duration_candidate_hydrator import VideoDurationCandidateHydrator
@@ -79,6 +80,7 @@ def build_for_you_pipeline(
 ) -> CandidatePipeline[ScoredPostsQuery, PostCandidate]:
     """`user_features` may be shared across pipelines so its stale-copy cache survives config changes."""
     p = params
+    posts = PostLookup(c.posts)  # one post lookup per request for the three hydrators that read posts
     return CandidatePipeline(
         name="for_you",
         candidate_key=lambda cand: cand.tweet_id,
@@ -107,9 +109,9 @@ def build_for_you_pipeline(
         ],
         hydrators=[
             InNetworkCandidateHydrator(),
-            CoreDataCandidateHydrator(c.posts),
-            VideoDurationCandidateHydrator(c.posts),
-            SubscriptionCandidateHydrator(c.posts),
+            CoreDataCandidateHydrator(c.posts, posts),
+            VideoDurationCandidateHydrator(c.posts, posts),
+            SubscriptionCandidateHydrator(c.posts, posts),
             GizmoduckCandidateHydrator(c.users),
         ],
         filters=pre_scoring_filters(p),
