@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from foryou.core.clock import Clock
@@ -83,7 +84,7 @@ def build_for_you_pipeline(
     posts = PostLookup(c.posts)  # one post lookup per request for the three hydrators that read posts
     return CandidatePipeline(
         name="for_you",
-        candidate_key=lambda cand: cand.tweet_id,
+        candidate_key=attrgetter("tweet_id"),
         query_hydrators=[
             UserActionSeqQueryHydrator(c.user_actions, config=UasConfig.from_params(p)),
             user_features or user_features_hydrator(c, p),
