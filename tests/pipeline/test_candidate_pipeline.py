@@ -13,7 +13,7 @@ import math
 from prometheus_client import CollectorRegistry
 
 from foryou.observability import PipelineMetrics
-from foryou.pipeline import Timeouts, TraceBuffer
+from foryou.pipeline import Columns, Hydrator, Timeouts, TraceBuffer
 
 from .fixtures import (
     BrokenFilter,
@@ -389,3 +389,35 @@ def test_trace_has_the_wall_time_of_every_stage() -> None:
     ]
     assert all(ms >= 0 for ms in trace.stage_ms.values())
     assert trace.to_dict()["stage_ms"] == trace.stage_ms
+
+
+class ColumnX(Hydrator[Q, C]):
+    """Answers with `Columns`: x for every candidate, and a y column that it does not own."""
+
+    owned_fields = ("x",)
+
+    def __init__(self, columns: dict[str, list[int]] | None = None) -> None:
+        self.columns = columns
+
+    async def hydrate(self, query: Q, candidates: list[C]) -> Columns[C]:
+        if self.columns is not None:
+            return Columns(candidates, self.columns)
+        return Columns(candidates, {"x": [c.id * 10 for c in candidates], "y": [7] * len(candidates)})
+
+
+def test_columns_result_copies_only_owned_fields_and_reads_like_candidates() -> None:
+    result = run(pipeline(sources=[ListSource([1, 2])], hydrators=[ColumnX()]).run(Q(), request_id="r"))
+    assert [(c.id, c.x, c.y) for c in result.selected] == [(1, 10, 0), (2, 20, 0)]
+    given = [C(1), C(2)]
+    out = run(ColumnX().hydrate(Q(), given))
+    assert [(c.id, c.x, c.y) for c in out] == [(1, 10, 7), (2, 20, 7)]
+    assert [c.x for c in out[1:]] == [20] and (given[0].x, given[0].y) == (0, 0)  # input untouched
+
+
+def test_columns_without_an_owned_field_or_of_the_wrong_length_fail_the_hydrator() -> None:
+    lacking = run(pipeline(sources=[ListSource([1])], hydrators=[ColumnX({"y": [1]})]).run(Q(), request_id="r"))
+    assert [c.outcome for c in lacking.trace.components if c.name == "ColumnX"] == ["error"]
+    short = run(pipeline(sources=[ListSource([1, 2])], hydrators=[ColumnX({"x": [1]})]).run(Q(), request_id="r"))
+    assert [c.outcome for c in short.trace.components if c.name == "ColumnX"] == ["error"]
+    for result in (lacking, short):
+        assert all(c.x == 0 for c in result.selected) and result.degraded

@@ -204,6 +204,30 @@ def test_users_join_profiles_and_follower_counts(make_stores: StoresFactory) -> 
     run(body())
 
 
+def test_users_read_again_see_every_later_profile_and_follower_change(make_stores: StoresFactory) -> None:
+    async def body() -> None:
+        stores = make_stores()
+        users, graph = stores.users, stores.social_graph
+        await users.set_profile(UserId(1), screen_name="ada", created_at_ms=5, subscription_level=0)
+        await graph.set_edge(UserId(2), UserId(3), EdgeKind.FOLLOW, active=True)
+        first = await users.users([UserId(1), UserId(3)])
+        assert (first[UserId(1)].followers_count, first[UserId(3)].followers_count) == (0, 1)
+        await graph.set_edge(UserId(2), UserId(1), EdgeKind.FOLLOW, active=True)
+        await graph.set_edge(UserId(2), UserId(3), EdgeKind.FOLLOW, active=False)
+        await users.set_profile(UserId(3), screen_name="cy", created_at_ms=1, subscription_level=0)
+        again = await users.users([UserId(1), UserId(3)])
+        assert (again[UserId(1)].screen_name, again[UserId(1)].followers_count) == ("ada", 1)
+        assert (again[UserId(3)].screen_name, again[UserId(3)].followers_count) == ("cy", 0)
+        await users.set_profile(UserId(1), screen_name="ada_l", created_at_ms=5, subscription_level=0)
+        await graph.set_edge(UserId(4), UserId(5), EdgeKind.FOLLOW, active=True)
+        assert (await users.users([UserId(5)]))[UserId(5)].followers_count == 1
+        await graph.set_edge(UserId(4), UserId(5), EdgeKind.FOLLOW, active=False)
+        last = await users.users([UserId(1), UserId(5)])
+        assert set(last) == {1} and last[UserId(1)].screen_name == "ada_l"
+
+    run(body())
+
+
 # SafetyLabelStore -----------------------------------------------------------------------------------
 
 

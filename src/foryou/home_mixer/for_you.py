@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from foryou.core.clock import Clock
@@ -12,6 +13,7 @@ from foryou.home_mixer.candidate import PostCandidate
 from foryou.home_mixer.candidate_hydrators.core_data_candidate_hydrator import CoreDataCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.gizmoduck_candidate_hydrator import GizmoduckCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.in_network_candidate_hydrator import InNetworkCandidateHydrator
+from foryou.home_mixer.candidate_hydrators.original_post_lookup import PostLookup
 from foryou.home_mixer.candidate_hydrators.subscription_candidate_hydrator import SubscriptionCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.vf_candidate_hydrator import VFCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.video_duration_candidate_hydrator import VideoDurationCandidateHydrator
@@ -79,9 +81,10 @@ def build_for_you_pipeline(
 ) -> CandidatePipeline[ScoredPostsQuery, PostCandidate]:
     """`user_features` may be shared across pipelines so its stale-copy cache survives config changes."""
     p = params
+    posts = PostLookup(c.posts)  # one post lookup per request for the three hydrators that read posts
     return CandidatePipeline(
         name="for_you",
-        candidate_key=lambda cand: cand.tweet_id,
+        candidate_key=attrgetter("tweet_id"),
         query_hydrators=[
             UserActionSeqQueryHydrator(c.user_actions, config=UasConfig.from_params(p)),
             user_features or user_features_hydrator(c, p),
@@ -107,9 +110,9 @@ def build_for_you_pipeline(
         ],
         hydrators=[
             InNetworkCandidateHydrator(),
-            CoreDataCandidateHydrator(c.posts),
-            VideoDurationCandidateHydrator(c.posts),
-            SubscriptionCandidateHydrator(c.posts),
+            CoreDataCandidateHydrator(c.posts, posts),
+            VideoDurationCandidateHydrator(c.posts, posts),
+            SubscriptionCandidateHydrator(c.posts, posts),
             GizmoduckCandidateHydrator(c.users),
         ],
         filters=pre_scoring_filters(p),

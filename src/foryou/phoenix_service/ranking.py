@@ -157,16 +157,13 @@ class RankingService:
                 dim=1,
             )
             out = serving_outputs(logits, dwell_time_cap_s=self.dwell_cap)
-        probs, dwell = out.probabilities.float().numpy(), out.dwell_time_s.float().numpy()
-        results: list[list[dict[str, float] | None]] = []
-        for row, job in enumerate(jobs):
-            rows: list[dict[str, float] | None] = []
-            for slot in range(len(job.candidates)):
-                values = dict(zip(SCORE_KEYS[:-1], probs[row, slot].tolist(), strict=True))
-                values["dwell_time"] = float(dwell[row, slot])
-                rows.append(values)
-            results.append(rows)
-        return results
+        # [B, C, 18 + 1]: the probabilities, then dwell time; float32 values, as Python floats
+        table = torch.cat([out.probabilities.float(), out.dwell_time_s.float()[..., None]], dim=-1).double()
+        keys = (*SCORE_KEYS[:-1], "dwell_time")
+        return [
+            [dict(zip(keys, values, strict=True)) for values in table[row, : len(job.candidates)].tolist()]
+            for row, job in enumerate(jobs)
+        ]
 
     def _prefix(self, ranker: PhoenixRanker, version: int, job: _Job) -> PrefixCache:
         inputs = ranker.config.inputs

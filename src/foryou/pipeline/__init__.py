@@ -4,7 +4,7 @@ from foryou.pipeline.candidate_pipeline import CandidatePipeline
 from foryou.pipeline.component import Component
 from foryou.pipeline.context import RequestContext
 from foryou.pipeline.filter import Filter, FilterResult
-from foryou.pipeline.hydrator import Hydrator
+from foryou.pipeline.hydrator import Columns, Hydrator
 from foryou.pipeline.query_hydrator import QueryHydrator
 from foryou.pipeline.result import PipelineResult, Removed
 from foryou.pipeline.scorer import Scorer
@@ -17,6 +17,7 @@ from foryou.pipeline.trace import CandidateTrace, ComponentRun, Removal, Request
 __all__ = [
     "CandidatePipeline",
     "CandidateTrace",
+    "Columns",
     "Component",
     "ComponentRun",
     "Filter",

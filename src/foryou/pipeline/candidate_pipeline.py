@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import attrgetter, is_
 from typing import Any, Generic, TypeVar
 
@@ -21,7 +23,7 @@ from foryou.observability import PipelineMetrics, log_event
 from foryou.pipeline.component import Component
 from foryou.pipeline.context import RequestContext
 from foryou.pipeline.filter import Filter, FilterResult
-from foryou.pipeline.hydrator import Hydrator
+from foryou.pipeline.hydrator import Columns, Hydrator
 from foryou.pipeline.query_hydrator import QueryHydrator
 from foryou.pipeline.result import PipelineResult, Removed
 from foryou.pipeline.scorer import Scorer
@@ -177,7 +179,7 @@ class CandidatePipeline(Generic[Q, C]):
                     stage,
                     timeout_stage,
                     h,
-                    self._checked_length(h.hydrate(query, frozen), len(frozen)),
+                    self._checked_length(h.hydrate(query, frozen), len(frozen), h.owned_fields),
                 )
                 for h in enabled
             ]
@@ -258,7 +260,7 @@ class CandidatePipeline(Generic[Q, C]):
                 "scorer",
                 "scorer",
                 scorer,
-                self._checked_length(scorer.score(query, frozen, ctx), len(frozen)),
+                self._checked_length(scorer.score(query, frozen, ctx), len(frozen), scorer.owned_fields),
             )
             if result is _FAILED:
                 continue
@@ -342,10 +344,12 @@ class CandidatePipeline(Generic[Q, C]):
         return value if outcome == "ok" else _FAILED
 
     @staticmethod
-    async def _checked_length(awaitable: Awaitable[list[C]], expected: int) -> list[C]:
+    async def _checked_length(awaitable: Awaitable[Sequence[C]], expected: int, owned: tuple[str, ...]) -> Sequence[C]:
         result = await awaitable
         if len(result) != expected:
             raise ContractError("length_mismatch", f"length_mismatch expected={expected} got={len(result)}")
+        if isinstance(result, Columns) and not result.columns.keys() >= set(owned):
+            raise ContractError("error", f"columns lack owned fields {sorted(set(owned) - result.columns.keys())}")
         return result
 
     def _enabled(self, trace: RequestTrace, stage: str, components: Sequence[Any], query: Q) -> list[Any]:
@@ -517,8 +521,12 @@ class _Lap:
         self.last = now
 
 
-def _merge(targets: list[Any], sources: list[Any], fields: tuple[str, ...]) -> None:
+def _merge(targets: list[Any], sources: Sequence[Any], fields: tuple[str, ...]) -> None:
     """The stage `update`: copy exactly the owned fields of each result onto the candidate."""
+    if isinstance(sources, Columns):
+        for name in fields:  # setattr mapped in C: no Python loop per candidate
+            deque(map(setattr, targets, repeat(name), sources.columns[name]), maxlen=0)
+        return
     if not fields or all(map(is_, targets, sources)):
         return  # the component set its fields on the candidates themselves
     for name in fields:

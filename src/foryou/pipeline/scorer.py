@@ -7,6 +7,7 @@ scorer can switch later ones off (e.g. the ranker marking the request degraded).
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Sequence
 from typing import Generic
 
 from foryou.pipeline.component import C, Component, Q
@@ -21,4 +22,5 @@ class Scorer(Component[Q], Generic[Q, C]):
         return self.enable(query)
 
     @abstractmethod
-    async def score(self, query: Q, candidates: list[C], context: RequestContext) -> list[C]: ...
+    async def score(self, query: Q, candidates: list[C], context: RequestContext) -> Sequence[C]:
+        """New objects with the owned fields set, the candidates themselves, or `Columns`."""

@@ -10,7 +10,6 @@ follow the most accounts.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import resource
 import statistics
@@ -37,6 +36,7 @@ from foryou.phoenix_service.model_host import ModelHost
 from foryou.phoenix_service.ranking import RankingService
 from foryou.phoenix_service.retrieval import RetrievalService
 from foryou.serving.clock import ShiftedClock
+from foryou.serving.gc_policy import settle_for_serving
 from foryou.stores import StoreIngestor, Stores, memory_stores
 from foryou.thunder import PostStore, StoreConfig
 from foryou.thunder.in_network import InNetworkPosts, ServiceLimits
@@ -109,8 +109,7 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int, in
     started = time.perf_counter()
     counts = await _load(world, stores, thunder, live_index, set(chosen), clock, params)
     load_s = time.perf_counter() - started
-    gc.collect()
-    gc.freeze()  # the loaded stores hold millions of objects: keep them out of every later GC pass
+    settle_for_serving()  # as `foryou serve` does after its replay
     ranking = RankingService(host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
     retrieval = RetrievalService(host, live_index)
     clients = ForYouClients(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import signal
 from collections.abc import Awaitable, Callable
@@ -13,6 +12,7 @@ from pathlib import Path
 from foryou.core.clock import Clock, SystemClock
 from foryou.params import Params
 from foryou.serving.clock import ShiftedClock
+from foryou.serving.gc_policy import settle_for_serving
 from foryou.serving.single_process import ServeOptions, SingleProcess
 
 
@@ -42,8 +42,7 @@ async def start(
         raise TimeoutError(f"event consumers did not catch up within {ready_timeout_s:.0f}s")
     # What the replay loaded lives as long as the process: freeze it out of the cyclic GC, whose full
     # passes over millions of store objects would otherwise stall requests for seconds.
-    gc.collect()
-    gc.freeze()
+    settle_for_serving()
     grpc_port, http_port = await app.start_servers()
     return Started(app, grpc_port, http_port, imported)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from foryou.home_mixer.candidate import PostCandidate, Visibility, VisibilityAction
 from foryou.home_mixer.candidate_hydrators.core_data_candidate_hydrator import CoreDataCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.gizmoduck_candidate_hydrator import GizmoduckCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.in_network_candidate_hydrator import InNetworkCandidateHydrator
+from foryou.home_mixer.candidate_hydrators.original_post_lookup import PostLookup
 from foryou.home_mixer.candidate_hydrators.subscription_candidate_hydrator import SubscriptionCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.vf_candidate_hydrator import VFCandidateHydrator
 from foryou.home_mixer.candidate_hydrators.video_duration_candidate_hydrator import (
@@ -98,3 +101,39 @@ def test_vf_makes_no_call_for_an_empty_level() -> None:
     labels = Labels()
     run(VFCandidateHydrator(labels).hydrate(query(), [PostCandidate(1, in_network=True)]))
     assert [level for level, _ in labels.calls] == ["timeline_home"]
+
+
+def test_post_hydrators_on_one_list_share_one_lookup_and_agree_with_separate_ones() -> None:
+    posts = Posts(data=dict(POSTS.data))
+    shared = PostLookup(posts)
+    hydrators = [
+        CoreDataCandidateHydrator(posts, shared),
+        VideoDurationCandidateHydrator(posts, shared),
+        SubscriptionCandidateHydrator(posts, shared),
+    ]
+    cands = [PostCandidate(3, retweeted_tweet_id=1), PostCandidate(2), PostCandidate(99), PostCandidate(3)]
+
+    async def together() -> list[list[PostCandidate]]:
+        return [list(r) for r in await asyncio.gather(*(h.hydrate(query(), cands) for h in hydrators))]
+
+    shared_out = run(together())
+    assert posts.calls == [[1, 2, 3, 99]]  # one lookup: every candidate and original at once
+    alone = [list(run(type(h)(POSTS).hydrate(query(), cands))) for h in hydrators]
+    for owned, a, b in zip([h.owned_fields for h in hydrators], shared_out, alone, strict=True):
+        assert [[getattr(c, f) for f in owned] for c in a] == [[getattr(c, f) for f in owned] for c in b]
+    run(together())
+    assert len(posts.calls) == 2  # nothing kept once the lookup finished
+
+
+def test_failed_shared_lookup_fails_every_hydrator_that_waited_for_it() -> None:
+    posts = Posts(down=True)
+    shared = PostLookup(posts)
+    hydrators = [VideoDurationCandidateHydrator(posts, shared), SubscriptionCandidateHydrator(posts, shared)]
+
+    async def together() -> list[object]:
+        return await asyncio.gather(
+            *(h.hydrate(query(), [PostCandidate(1)]) for h in hydrators), return_exceptions=True
+        )
+
+    assert [type(r).__name__ for r in run(together())] == ["UnavailableError", "UnavailableError"]
+    assert shared._inflight is None

@@ -106,3 +106,16 @@ def test_negative_combined_always_sorts_below_non_negative(a: dict[str, float], 
 def test_candidate_type_is_unchanged() -> None:
     cand = PostCandidate(1)
     assert asyncio.run(SCORER.score(query(), [cand], context()))[0] is cand
+
+
+full_score_dicts = st.fixed_dictionaries({h: probs for h in HEAD_NAMES} | {"dwell_time": st.floats(0, 600)})
+video_ms = st.one_of(st.none(), st.integers(0, 60_000))
+
+
+@given(st.lists(st.tuples(st.one_of(full_score_dicts, score_dicts, st.none()), video_ms), max_size=30))
+def test_batch_scoring_matches_the_per_candidate_rule(rows: list[tuple[dict[str, float] | None, int | None]]) -> None:
+    """Complete predictions take the vectorised path; any gap falls back; both give `weighted_score`."""
+    cands = [post(i + 1, phoenix_scores=s, video_duration_ms=v) for i, (s, v) in enumerate(rows)]
+    out = asyncio.run(SCORER.score(query(), cands, context()))
+    expected = [SCORER.weighted_score(s, v) for s, v in rows]
+    assert [c.weighted_score for c in out] == pytest.approx(expected, rel=1e-12, abs=1e-15)

@@ -7,10 +7,13 @@ if unknown. An unknown post gets empty text and cleared ids (the CoreDataHydrati
 
 from __future__ import annotations
 
+from typing import Any
+
 from foryou.home_mixer.candidate import PostCandidate
+from foryou.home_mixer.candidate_hydrators.original_post_lookup import PostLookup
 from foryou.home_mixer.clients.protocols import PostEntityReader
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Hydrator
+from foryou.pipeline import Columns, Hydrator
 from foryou.stores.models import PostCoreData
 
 
@@ -27,41 +30,41 @@ class CoreDataCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):
         "core_data_found",
     )
 
-    def __init__(self, posts: PostEntityReader) -> None:
-        self.posts = posts
+    def __init__(self, posts: PostEntityReader, lookup: PostLookup | None = None) -> None:
+        self.lookup = lookup or PostLookup(posts)
 
-    async def hydrate(self, query: ScoredPostsQuery, candidates: list[PostCandidate]) -> list[PostCandidate]:
-        found = await self.posts.core_data(sorted({c.tweet_id for c in candidates}))
-        originals_needed = {d.repost_of_post_id for d in found.values() if d.repost_of_post_id} - found.keys()
-        if originals_needed:
-            found.update(await self.posts.core_data(sorted(originals_needed)))
-        return [_hydrated(c, found) for c in candidates]
+    async def hydrate(self, query: ScoredPostsQuery, candidates: list[PostCandidate]) -> Columns[PostCandidate]:
+        found = (await self.lookup.of(candidates)).found
+        return Columns.from_rows(candidates, self.owned_fields, [_row(c, found) for c in candidates])
 
 
-def _hydrated(cand: PostCandidate, found: dict[int, PostCoreData]) -> PostCandidate:
+def _row(cand: PostCandidate, found: dict[int, PostCoreData]) -> tuple[Any, ...]:
+    """The owned fields, in `owned_fields` order."""
     data = found.get(cand.tweet_id)
     if data is None:
-        return PostCandidate(
-            cand.tweet_id, author_id=cand.author_id, ancestors=list(cand.ancestors), core_data_found=False
-        )
-    original = found.get(data.repost_of_post_id) if data.repost_of_post_id else data
-    is_repost = data.repost_of_post_id != 0
+        return ("", False, None, None, None, None, list(cand.ancestors), cand.author_id, False)
+    author = cand.author_id or data.author_id
+    repost_of = data.repost_of_post_id
+    if repost_of:  # text and media of the original; no reply ids, conversation or ancestors
+        original = found.get(repost_of)
+        if original is None:
+            return ("", False, repost_of, data.repost_of_user_id or None, None, None, [], author, True)
+        reposted_user = data.repost_of_user_id or original.author_id or None
+        return (original.text, bool(original.media), repost_of, reposted_user, None, None, [], author, True)
     ancestors = list(cand.ancestors)
-    if not ancestors and not is_repost and data.in_reply_to_post_id:
-        ancestors = [data.in_reply_to_post_id]
-        if data.conversation_id and data.conversation_id != data.in_reply_to_post_id:
+    reply_to = data.in_reply_to_post_id
+    if not ancestors and reply_to:
+        ancestors.append(reply_to)
+        if data.conversation_id and data.conversation_id != reply_to:
             ancestors.append(data.conversation_id)
-    return PostCandidate(
-        cand.tweet_id,
-        author_id=cand.author_id or data.author_id,
-        tweet_text=original.text if original is not None else "",
-        has_media=bool(original.media) if original is not None else False,
-        retweeted_tweet_id=data.repost_of_post_id or None,
-        retweeted_user_id=(data.repost_of_user_id or (original.author_id if original else 0)) or None
-        if is_repost
-        else None,
-        in_reply_to_tweet_id=None if is_repost else data.in_reply_to_post_id or None,
-        conversation_id=None if is_repost else data.conversation_id or None,
-        ancestors=[] if is_repost else ancestors,
-        core_data_found=True,
+    return (
+        data.text,
+        bool(data.media),
+        None,
+        None,
+        reply_to or None,
+        data.conversation_id or None,
+        ancestors,
+        author,
+        True,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from foryou.home_mixer.candidate import PostCandidate
 from foryou.home_mixer.clients.protocols import UserReader
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Hydrator
+from foryou.pipeline import Columns, Hydrator
 
 
 class GizmoduckCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):
@@ -14,20 +14,17 @@ class GizmoduckCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):
     def __init__(self, users: UserReader) -> None:
         self.users = users
 
-    async def hydrate(self, query: ScoredPostsQuery, candidates: list[PostCandidate]) -> list[PostCandidate]:
-        ids = {c.author_id for c in candidates} | {c.retweeted_user_id for c in candidates if c.retweeted_user_id}
+    async def hydrate(self, query: ScoredPostsQuery, candidates: list[PostCandidate]) -> Columns[PostCandidate]:
+        ids = {c.author_id for c in candidates}
+        ids.update([c.retweeted_user_id for c in candidates if c.retweeted_user_id])
         ids.discard(0)
         found = await self.users.users(sorted(ids))
-        out = []
+        # per user once: (followers, screen name or None), not per candidate
+        authors = {user: (p.followers_count, p.screen_name or None) for user, p in found.items()}
+        unknown = (None, None)
+        rows = []
         for cand in candidates:
-            author = found.get(cand.author_id)
-            reposted = found.get(cand.retweeted_user_id) if cand.retweeted_user_id else None
-            out.append(
-                PostCandidate(
-                    cand.tweet_id,
-                    author_followers_count=author.followers_count if author else None,
-                    author_screen_name=author.screen_name or None if author else None,
-                    retweeted_screen_name=reposted.screen_name or None if reposted else None,
-                )
-            )
-        return out
+            followers, name = authors.get(cand.author_id, unknown)
+            reposted = cand.retweeted_user_id
+            rows.append((followers, name, authors.get(reposted, unknown)[1] if reposted else None))
+        return Columns.from_rows(candidates, self.owned_fields, rows)

@@ -8,6 +8,7 @@ candidates UNAVAILABLE (checked), so a fail-closed VFFilter drops them.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from foryou.home_mixer.candidate import PostCandidate, Visibility, VisibilityAction
 from foryou.home_mixer.clients.protocols import SafetyLabelReader
@@ -38,7 +39,7 @@ class VFCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):
             for c in candidates
         ]
 
-    def degraded_reason(self, hydrated: list[PostCandidate]) -> str | None:
+    def degraded_reason(self, hydrated: Sequence[PostCandidate]) -> str | None:
         if any(c.visibility is not None and c.visibility.action == VisibilityAction.UNAVAILABLE for c in hydrated):
             return "vf_unavailable"
         return None

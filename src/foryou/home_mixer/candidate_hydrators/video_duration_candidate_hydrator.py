@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.candidate_hydrators.original_post_lookup import original_of, originals
+from foryou.home_mixer.candidate_hydrators.original_post_lookup import PostLookup
 from foryou.home_mixer.clients.protocols import PostEntityReader
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Hydrator
+from foryou.pipeline import Columns, Hydrator
 
 
 class VideoDurationCandidateHydrator(Hydrator[ScoredPostsQuery, PostCandidate]):
     owned_fields = ("video_duration_ms",)
 
-    def __init__(self, posts: PostEntityReader) -> None:
-        self.posts = posts
+    def __init__(self, posts: PostEntityReader, lookup: PostLookup | None = None) -> None:
+        self.lookup = lookup or PostLookup(posts)
 
-    async def hydrate(self, query: ScoredPostsQuery, candidates: list[PostCandidate]) -> list[PostCandidate]:
-        found = await originals(self.posts, candidates)
-        out = []
-        for cand in candidates:
-            data = original_of(cand, found)
-            out.append(PostCandidate(cand.tweet_id, video_duration_ms=data.video_duration_ms if data else None))
-        return out
+    async def hydrate(self, query: ScoredPostsQuery, candidates: list[PostCandidate]) -> Columns[PostCandidate]:
+        originals = (await self.lookup.of(candidates)).originals
+        return Columns(candidates, {"video_duration_ms": [d.video_duration_ms if d else None for d in originals]})

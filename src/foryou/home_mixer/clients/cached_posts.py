@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Sequence
+from itertools import repeat
 
 from foryou.home_mixer.clients.protocols import PostEntityReader
 from foryou.stores.models import PostCoreData
@@ -47,8 +48,7 @@ class CachedPosts:
 
     async def _fetch(self, ids: list[int], now: int) -> dict[int, PostCoreData]:
         future: asyncio.Future[dict[int, PostCoreData]] = asyncio.get_running_loop().create_future()
-        for post_id in ids:
-            self._inflight[post_id] = future
+        self._inflight.update(dict.fromkeys(ids, future))
         try:
             answer = await self.reader.core_data(ids)
         except Exception as exc:
@@ -56,11 +56,10 @@ class CachedPosts:
             future.exception()  # retrieved: waiters re-raise it, nobody else must be warned
             raise
         finally:
-            for post_id in ids:
-                self._inflight.pop(post_id, None)
+            deque(map(self._inflight.pop, ids, repeat(None)), maxlen=0)  # pop each, looped in C
         future.set_result(answer)
-        for post_id in ids:
-            self._cache[post_id] = (now, answer.get(post_id))
+        get = answer.get
+        self._cache.update([(post_id, (now, get(post_id))) for post_id in ids])
         while len(self._cache) > self.max_entries:
             self._cache.popitem(last=False)
         return answer

@@ -21,7 +21,7 @@ class InProcessRetrievalClient:
 
     async def retrieve(self, *, user_id: int, sequence: UserActionSequence, max_results: int) -> list[RetrievedPost]:
         found = await self.service.retrieve(user_id=user_id, sequence=sequence.actions, max_results=max_results)
-        return [RetrievedPost(r.post_id, r.author_id, r.in_reply_to_post_id, r.score) for r in found]
+        return list(map(RetrievedPost._make, found))  # the same four fields in the same order
 
 
 class InProcessPredictionClient:

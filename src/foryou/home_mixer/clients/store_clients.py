@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from foryou.core.ids import PostId, UserId
 from foryou.events.uas import RawAction
@@ -55,8 +55,8 @@ class StorePosts:
         self.store = stores.posts
 
     async def core_data(self, post_ids: Sequence[int]) -> dict[int, PostCoreData]:
-        found = await self.store.core_data([PostId(i) for i in post_ids])
-        return {int(k): v for k, v in found.items()}
+        # PostId is a NewType of int: no per-id conversion either way
+        return cast(dict[int, PostCoreData], await self.store.core_data(cast(Sequence[PostId], post_ids)))
 
 
 class StoreUsers:
@@ -64,8 +64,7 @@ class StoreUsers:
         self.store = stores.users
 
     async def users(self, user_ids: Sequence[int]) -> dict[int, UserProfile]:
-        found = await self.store.users([UserId(i) for i in user_ids])
-        return {int(k): v for k, v in found.items()}
+        return cast(dict[int, UserProfile], await self.store.users(cast(Sequence[UserId], user_ids)))
 
 
 class StoreSafetyLabels:

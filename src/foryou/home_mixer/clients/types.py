@@ -7,12 +7,11 @@ Protocols in `protocols.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class InNetworkPost:
-    """One post returned by Thunder's GetInNetworkPosts."""
+class InNetworkPost(NamedTuple):
+    """One post returned by Thunder's GetInNetworkPosts (a named tuple: a request builds ~1 200)."""
 
     post_id: int
     author_id: int
@@ -24,9 +23,8 @@ class InNetworkPost:
     conversation_id: int = 0
 
 
-@dataclass(frozen=True)
-class RetrievedPost:
-    """One out-of-network post returned by Phoenix retrieval."""
+class RetrievedPost(NamedTuple):
+    """One out-of-network post returned by Phoenix retrieval (a named tuple: a request builds ~1 000)."""
 
     post_id: int
     author_id: int

@@ -46,21 +46,23 @@ class AuthorDiversityScorer(Scorer[ScoredPostsQuery, PostCandidate]):
     async def score(
         self, query: ScoredPostsQuery, candidates: list[PostCandidate], context: RequestContext
     ) -> list[PostCandidate]:
-        scored = [i for i, c in enumerate(candidates) if _has_score(c.weighted_score)]
-        # sorted() is stable: equal weighted scores keep their input order.
-        scored.sort(key=lambda i: -(candidates[i].weighted_score or 0.0))
-        positions: dict[int, int] = {}
+        weights = [c.weighted_score for c in candidates]
+        scored = [i for i, w in enumerate(weights) if _has_score(w)]
+        # sort() is stable: equal weighted scores keep their input order.
+        keys = [-(w or 0.0) for w in weights]
+        scored.sort(key=keys.__getitem__)
+        positions: list[int | None] = [None] * len(candidates)
         per_author: dict[int, int] = {}
         for i in scored:
             author = candidates[i].author_id
-            positions[i] = per_author.get(author, 0)
-            per_author[author] = positions[i] + 1
-        for i, cand in enumerate(candidates):
-            position = positions.get(i)
-            weighted = cand.weighted_score
+            seen = per_author.get(author, 0)
+            positions[i] = seen
+            per_author[author] = seen + 1
+        multipliers = [self.multiplier(n) for n in range(max(per_author.values(), default=0))]
+        for cand, position, weighted in zip(candidates, positions, weights, strict=True):
             if position is None or weighted is None:
                 cand.score = cand.diversity_position = cand.diversity_multiplier = None
                 continue
-            mult = self.multiplier(position)
+            mult = multipliers[position]
             cand.score, cand.diversity_position, cand.diversity_multiplier = weighted * mult, position, mult
         return candidates

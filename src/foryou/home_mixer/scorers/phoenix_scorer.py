@@ -35,7 +35,9 @@ class PhoenixScorer(Scorer[ScoredPostsQuery, PostCandidate]):
             context.mark_degraded(reason)
             return candidates
         assert self.client is not None and query.user_action_sequence is not None  # checked by _unusable
-        originals = list(dict.fromkeys((c.original_id, c.original_author) for c in candidates))
+        # (original_id, original_author) per candidate, inlined: this runs for thousands of candidates
+        pairs = [(c.retweeted_tweet_id or c.tweet_id, c.retweeted_user_id or c.author_id) for c in candidates]
+        originals = list(dict.fromkeys(pairs))
         surface = ProductSurface.HOME_FOLLOWING if query.in_network_only else ProductSurface.HOME_FOR_YOU
         try:
             async with asyncio.timeout(min(self._budget_s, context.remaining_s())):
@@ -56,15 +58,13 @@ class PhoenixScorer(Scorer[ScoredPostsQuery, PostCandidate]):
             context.mark_degraded("ranker_empty")
             return candidates
         request_id = _prediction_request_id(context.request_id)
-        return [
-            PostCandidate(
-                c.tweet_id,
-                phoenix_scores=by_original.get(c.original_id),
-                prediction_request_id=request_id,
-                last_scored_at_ms=query.now_ms,
-            )
-            for c in candidates
-        ]
+        now_ms = query.now_ms
+        # Set in place, as the later scorers do: scorers run one at a time and nothing awaits below.
+        for cand, (original, _) in zip(candidates, pairs, strict=True):
+            cand.phoenix_scores = by_original.get(original)
+            cand.prediction_request_id = request_id
+            cand.last_scored_at_ms = now_ms
+        return candidates
 
     def _unusable(self, query: ScoredPostsQuery) -> str | None:
         if not self.enabled:

@@ -8,7 +8,12 @@ non-negative one. POS/NEG/TOTAL are derived from the configured weights, never h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
 
 from foryou.home_mixer.candidate import HEAD_NAMES, PostCandidate
 from foryou.home_mixer.query import ScoredPostsQuery
@@ -70,6 +75,11 @@ class WeightedScorer(Scorer[ScoredPostsQuery, PostCandidate]):
         with_vqv = [*weights.heads.items(), (DWELL_TIME, weights.cont_dwell_time)]
         self._weights_video = tuple(with_vqv)
         self._weights_other = tuple((h, 0.0 if h == VQV else w) for h, w in with_vqv)
+        # every head and dwell_time of one score dict, in weight order (raises if one is missing)
+        self._values: Callable[[Any], tuple[float, ...]] = itemgetter(*(h for h, _ in with_vqv))
+        self._column_weights = [
+            (w, w_other) for (_, w), (_, w_other) in zip(with_vqv, self._weights_other, strict=True)
+        ]
 
     @classmethod
     def from_params(cls, params: Params) -> WeightedScorer:
@@ -81,10 +91,31 @@ class WeightedScorer(Scorer[ScoredPostsQuery, PostCandidate]):
     async def score(
         self, query: ScoredPostsQuery, candidates: list[PostCandidate], context: RequestContext
     ) -> list[PostCandidate]:
-        values = [self.weighted_score(c.phoenix_scores, c.video_duration_ms) for c in candidates]
+        values = self._all_scores(candidates)
         for cand, value in zip(candidates, values, strict=True):
             cand.weighted_score = value
         return candidates
+
+    def _all_scores(self, candidates: list[PostCandidate]) -> list[float]:
+        """`weighted_score` of every candidate; as numpy columns when every candidate has all heads.
+        The columns are added in head order, one at a time, so each sum rounds as `combined` does."""
+        values = self._values
+        try:
+            table = np.array([values(c.phoenix_scores) for c in candidates], dtype=np.float64)
+        except (TypeError, KeyError, ValueError):  # unscored or partial predictions: the per-candidate rule
+            return [self.weighted_score(c.phoenix_scores, c.video_duration_ms) for c in candidates]
+        if not candidates or table.shape != (len(candidates), len(self._column_weights)):
+            return [self.weighted_score(c.phoenix_scores, c.video_duration_ms) for c in candidates]
+        min_video = self.weights.min_video_duration_ms
+        long_video = np.array([d is not None and d > min_video for d in [c.video_duration_ms for c in candidates]])
+        combined = np.zeros(len(candidates))
+        for column, (w_video, w_other) in enumerate(self._column_weights):
+            weight = np.where(long_video, w_video, w_other) if w_video != w_other else w_video
+            combined += weight * table[:, column]
+        if self.total == 0:
+            return list(np.maximum(combined, 0.0).tolist())
+        negative = (combined + self.neg) / self.total * self.weights.offset
+        return list(np.where(combined < 0, negative, combined + self.weights.offset).tolist())
 
     def weighted_score(self, scores: dict[str, float] | None, video_duration_ms: int | None) -> float:
         return self._offset(self.combined(scores, video_duration_ms))[1]

@@ -68,7 +68,8 @@ class MemoryPostEntityStore:
         return removed
 
     async def core_data(self, ids: Sequence[PostId]) -> dict[PostId, PostCoreData]:
-        return {i: self._posts[i] for i in ids if i in self._posts}
+        get = self._posts.get
+        return {i: post for i in ids if (post := get(i)) is not None}
 
     async def media(self, ids: Sequence[PostId]) -> dict[PostId, tuple[Media, ...]]:
         return {i: self._posts[i].media for i in ids if i in self._posts}
