@@ -31,12 +31,19 @@ class ExactIndex:
         self.dim = dim
         self.table = table or VectorTable(dim)
         self.int8_min_rows = int8_min_rows
+        self._prepare()
 
     def __len__(self) -> int:
         return len(self.table)
 
     def add(self, ids: U64, vectors: F32) -> None:
         self.table.add(ids, vectors)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """Build the int8 copy once the table is large enough, so no search pays for it; the table keeps it current."""
+        if len(self.table) >= self.int8_min_rows:
+            self.table.int8()
 
     def remove(self, ids: U64 | list[int]) -> int:
         return self.table.remove(ids)
@@ -81,16 +88,17 @@ class ExactIndex:
         q_codes, q_scale, q_err = encode_query(q)
         q_norm = float(np.linalg.norm(q.astype(np.float64)))
         acc = torch._int_mm(torch.from_numpy(q_codes)[None, :], torch.from_numpy(codes.codes[:n]).T)[0]  # [N] int32
-        approx = acc.to(torch.float32).mul_(torch.from_numpy(codes.scales[:n])).mul_(q_scale)  # q̂·x̂
-        global_slack = q_err * codes.norm_max + _rounding(self.dim, q_norm + q_err, codes.norm_max)
-        slack = torch.from_numpy(codes.errs[:n]).mul(q_norm).add_(global_slack)  # ≥ |q·x − q̂·x̂|
-        lower = approx - slack
+        approx = acc * torch.from_numpy(codes.scales[:n])  # [N] q̂·x̂ / s_q
         if mask is not None:
-            lower.masked_fill_(~mask, float("-inf"))
-        keep = approx.add_(slack) >= _threshold(lower, k)  # upper bound reaches the threshold
-        if mask is not None:
-            keep &= mask
-        return _rank(vecs, torch.nonzero(keep)[:, 0].numpy(), q, k)
+            approx.masked_fill_(~mask, float("-inf"))
+        # |q·x − q̂·x̂| ≤ ‖q‖·e_x + ‖q − q̂‖·‖x̂‖ + rounding ≤ slack, one bound for every row: a row's true
+        # score is at least its approx − slack (so the k-th of those is a threshold) and at most approx + slack.
+        slack = q_norm * codes.err_max + q_err * codes.norm_max + _rounding(self.dim, q_norm + q_err, codes.norm_max)
+        threshold = _threshold(approx, k) - 2 * slack / q_scale
+        rows = torch.nonzero(approx >= threshold)[:, 0].numpy()
+        if mask is not None:  # dead rows are −inf, but a −inf threshold (fewer than k live rows) lets them in
+            rows = rows[mask.numpy()[rows]]
+        return _rank(vecs, rows, q, k)
 
     def save(self, directory: object) -> None:
         from foryou.index.snapshot import save_table

@@ -69,13 +69,17 @@ class Int8Codes:
         self.codes: I8 = np.zeros((capacity, dim), dtype=np.int8)
         self.scales: F32 = np.ones(capacity, dtype=np.float32)
         self.errs: F32 = np.zeros(capacity, dtype=np.float32)
-        self.norm_max = 0.0  # over every row ever written: only grows, so it stays an upper bound
+        # Over every row ever written: they only grow, so they stay upper bounds for the live rows.
+        self.norm_max = 0.0  # max(‖x‖, ‖x̂‖)
+        self.err_max = 0.0  # max ‖x − x̂‖
 
     def write(self, start: int, vecs: F32) -> None:
         codes, scales, errs, norm_max = encode_rows(vecs)
         end = start + len(vecs)
         self.codes[start:end], self.scales[start:end], self.errs[start:end] = codes, scales, errs
         self.norm_max = max(self.norm_max, norm_max)
+        if len(errs):
+            self.err_max = max(self.err_max, float(errs.max()))
 
     def move(self, rows: npt.NDArray[np.intp]) -> None:
         """Compaction: rows[i] moves to row i."""
