@@ -51,7 +51,8 @@ class VectorTable:
             raise InvalidInputError("vectors must be finite")
         self.remove(ids)
         if len(vecs):
-            self.norm_max = max(self.norm_max, float(np.linalg.norm(vecs.astype(np.float64), axis=1).max()))
+            squares = np.einsum("ij,ij->i", vecs, vecs, dtype=np.float64)
+            self.norm_max = max(self.norm_max, float(np.sqrt(squares.max())) * (1 + 1e-12))
         self._reserve(self._size + len(ids))
         rows = np.arange(self._size, self._size + len(ids))
         self._vecs[rows] = vecs
