@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foryou.core import InvalidInputError
-from foryou.index import ExactIndex, load_index
+from foryou.index import ExactIndex, IVFIndex, load_index
 from foryou.index.bench import clustered_corpus
 from foryou.index.quantized import encode_query, encode_rows
 from foryou.params import Params
@@ -177,3 +177,13 @@ def test_int8_scan_equals_brute_force_on_exact_ties(
     assert got.ids[0, : len(want_ids)].tolist() == want_ids
     assert got.scores[0, : len(want_ids)].tolist() == want_scores.tolist()
     assert (got.ids[0, len(want_ids) :] == 0).all()
+
+
+def test_ann_tables_carry_no_int8_copy() -> None:
+    vecs = clustered_corpus(300, 8, clusters=3, seed=6)
+    ivf = IVFIndex(8, nlist=2, nprobe=2)
+    ivf.add(np.arange(1, 301, dtype=np.uint64), vecs)
+    ivf.search(vecs[0], 5)
+    exact = ExactIndex(8, int8_min_rows=100)
+    exact.add(np.arange(1, 301, dtype=np.uint64), vecs)
+    assert ivf.table.nbytes() < exact.table.nbytes()  # the copy is built at add time, only for exact
