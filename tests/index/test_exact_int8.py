@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foryou.core import InvalidInputError
-from foryou.index import ExactIndex, IVFIndex, load_index
+from foryou.index import ExactIndex, IVFIndex, VectorTable, load_index
 from foryou.index.bench import clustered_corpus
 from foryou.index.quantized import encode_query, encode_rows
 from foryou.params import Params
@@ -180,10 +180,13 @@ def test_int8_scan_equals_brute_force_on_exact_ties(
 
 
 def test_ann_tables_carry_no_int8_copy() -> None:
-    vecs = clustered_corpus(300, 8, clusters=3, seed=6)
-    ivf = IVFIndex(8, nlist=2, nprobe=2)
-    ivf.add(np.arange(1, 301, dtype=np.uint64), vecs)
+    rows = 70_000  # above the exact index's default int8 threshold
+    vecs = np.random.default_rng(6).standard_normal((rows, 4)).astype(np.float32)
+    table = VectorTable(4)
+    table.add(np.arange(1, rows + 1, dtype=np.uint64), vecs)
+    plain = table.nbytes()
+    ivf = IVFIndex(4, nlist=2, nprobe=2, table=table)  # as a snapshot loads into IVF
     ivf.search(vecs[0], 5)
-    exact = ExactIndex(8, int8_min_rows=100)
-    exact.add(np.arange(1, 301, dtype=np.uint64), vecs)
-    assert ivf.table.nbytes() < exact.table.nbytes()  # the copy is built at add time, only for exact
+    assert table.nbytes() == plain
+    ExactIndex(4, table)  # an exact index over the same table builds it: int8 codes, a scale and an error per row
+    assert table.nbytes() - plain >= rows * (4 + 4 + 4)
