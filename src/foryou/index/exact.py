@@ -1,9 +1,9 @@
 """ExactIndex: the exact inner-product top-k over every live row (the default backend).
 
 A single query over a large table is bound by memory bandwidth, so it scans the table's int8 copy
-(a quarter of the bytes) instead of the float32 rows: the int8 score plus/minus a per-row error bound
-(see `quantized`) brackets the true score, the k-th best lower bound is a threshold no true top-k row
-can fall below, and only rows whose upper bound reaches it are rescored in float32. The result is the
+(a quarter of the bytes) instead of the float32 rows: the int8 score plus/minus an error bound (see
+`quantized`) brackets the true score, the k-th best lower bound is a threshold no true top-k row can
+fall below, and only rows whose upper bound reaches it are rescored exactly. The result is the
 float32 top-k, not an approximation. Small tables and query batches (where a float32 matrix product
 is compute-bound anyway) take the float32 product directly. Ties go to the lower row (SPEC §5.5).
 """
@@ -106,19 +106,19 @@ class ExactIndex:
         save_table(self.table, directory, backend=self.name)
 
 
-def _threshold(lower: torch.Tensor, k: int) -> float:
-    """A value ≤ the k-th largest of `lower` (−inf when there are fewer than k rows).
+def _threshold(values: torch.Tensor, k: int) -> float:
+    """A value ≤ the k-th largest of `values` (−inf when there are fewer than k).
 
     The k-th largest of the maxima of k or more disjoint chunks is one: k chunks reach it, each
     through a different row. With 8k chunks it is nearly the k-th largest itself, at the price of
     one pass and a top-k over 8k values instead of over all rows.
     """
-    if len(lower) < k:
+    if len(values) < k:
         return float("-inf")
-    size = len(lower) // (_THRESHOLD_CHUNKS_PER_K * k)
+    size = len(values) // (_THRESHOLD_CHUNKS_PER_K * k)
     if size > 1:
-        lower = lower[: size * (len(lower) // size)].view(-1, size).amax(dim=1)
-    return float(torch.topk(lower, k, sorted=False).values.min())
+        values = values[: size * (len(values) // size)].view(-1, size).amax(dim=1)
+    return float(torch.topk(values, k, sorted=False).values.min())
 
 
 def _rounding(dim: int, q_norm: float, x_norm: float) -> float:
