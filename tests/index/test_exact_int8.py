@@ -190,3 +190,26 @@ def test_ann_tables_carry_no_int8_copy() -> None:
     assert table.nbytes() == plain
     ExactIndex(4, table)  # an exact index over the same table builds it: int8 codes, a scale and an error per row
     assert table.nbytes() - plain >= rows * (4 + 4 + 4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    n=st.integers(1, 3000),
+    k=st.integers(1, 300),
+    log_spread=st.floats(0, 4),
+    dead_fraction=st.floats(0, 0.24),
+    seed=st.integers(0, 10_000),
+)
+def test_int8_scan_equals_the_float32_product(
+    n: int, k: int, log_spread: float, dead_fraction: float, seed: int
+) -> None:
+    # Rows of very different norms (the bound uses table-wide maxima) and dead rows left in the scan.
+    rng = np.random.default_rng(seed)
+    vecs = rng.standard_normal((n, 24)) * 10 ** rng.uniform(-log_spread, log_spread, (n, 1))
+    int8 = int8_index(24)
+    int8.add(np.arange(1, n + 1, dtype=np.uint64), vecs.astype(np.float32))
+    int8.remove(rng.choice(np.arange(1, n + 1), size=int(dead_fraction * n), replace=False).tolist())
+    float32 = ExactIndex(24, int8.table, int8_min_rows=2**62)
+    for q in rng.standard_normal((3, 24)).astype(np.float32):
+        a, b = int8.search(q, k), float32.search(q, k)
+        assert a.ids.tolist() == b.ids.tolist() and a.scores.tolist() == b.scores.tolist()
