@@ -23,6 +23,9 @@ _INT8_MIN_ROWS = 65_536  # below this the float32 rows fit in cache and a direct
 _INT8_MAX_BATCH = 4  # larger batches share one float32 read of the table instead
 _THRESHOLD_CHUNKS_PER_K = 8  # see `_threshold`
 
+Rows = npt.NDArray[np.intp]
+Bools = npt.NDArray[np.bool_]
+
 
 class ExactIndex:
     name = "exact"
@@ -56,48 +59,46 @@ class ExactIndex:
         out_scores = np.full((b, max(k, 0)), -np.inf, dtype=np.float32)
         if k <= 0 or len(self.table) == 0:
             return SearchResult(out_ids, out_scores)
-        mask = torch.from_numpy(valid) if self.table.dead_rows else None
+        dead = np.logical_not(valid) if self.table.dead_rows else None
         if len(vecs) >= self.int8_min_rows and b <= _INT8_MAX_BATCH:
-            found = [self._search_int8(q, k, vecs, mask) for q in queries]
+            found = [self._search_int8(q, k, vecs, dead) for q in queries]
         else:
-            found = self._search_float32(queries, k, vecs, mask)
+            found = self._search_float32(queries, k, vecs, dead)
         for i, (rows, row_scores) in enumerate(found):
             out_ids[i, : len(rows)] = ids[rows]
             out_scores[i, : len(rows)] = row_scores
         return SearchResult(out_ids, out_scores)
 
-    def _search_float32(
-        self, queries: F32, k: int, vecs: F32, mask: torch.Tensor | None
-    ) -> list[tuple[npt.NDArray[np.intp], F32]]:
-        scores = torch.from_numpy(queries @ vecs.T)  # [B, N]
-        if mask is not None:
-            scores.masked_fill_(~mask[None, :], float("-inf"))
-        take = min(k, len(self.table))
-        kth = torch.topk(scores, take, dim=1, sorted=False).values.amin(dim=1)  # [B]
+    def _search_float32(self, queries: F32, k: int, vecs: F32, dead: Bools | None) -> list[tuple[Rows, F32]]:
+        scores = queries @ vecs.T  # [B, N]
+        if dead is not None:
+            scores[:, dead] = -np.inf
+        last = len(vecs) - min(k, len(self.table))  # position of the k-th best (or the worst live row)
         found = []
-        for q, row_scores, row_kth in zip(queries, scores, kth.tolist(), strict=True):
+        for q, row in zip(queries, scores, strict=True):
+            kth = float(np.partition(row, last)[last])
             # The product's rounding may order near-ties differently from `_rank`'s scores: keep them all.
             margin = 2 * _rounding(self.dim, float(np.linalg.norm(q)), self.table.norm_max)
-            rows = torch.nonzero(row_scores >= row_kth - margin)[:, 0]
-            found.append(_rank(vecs, rows.numpy(), q, k))
+            found.append(_rank(vecs, np.flatnonzero(row >= kth - margin), q, k))
         return found
 
-    def _search_int8(self, q: F32, k: int, vecs: F32, mask: torch.Tensor | None) -> tuple[npt.NDArray[np.intp], F32]:
+    def _search_int8(self, q: F32, k: int, vecs: F32, dead: Bools | None) -> tuple[Rows, F32]:
         codes = self.table.int8()
         n = len(vecs)
         q_codes, q_scale, q_err = encode_query(q)
         q_norm = float(np.linalg.norm(q.astype(np.float64)))
-        acc = torch._int_mm(torch.from_numpy(q_codes)[None, :], torch.from_numpy(codes.codes[:n]).T)[0]  # [N] int32
-        approx = acc * torch.from_numpy(codes.scales[:n])  # [N] q̂·x̂ / s_q
-        if mask is not None:
-            approx.masked_fill_(~mask, float("-inf"))
+        # The one parallel step (it is the memory-bound one); the rest stays single-threaded numpy, which
+        # on a busy 2-core machine beats parallel regions that each wait for a descheduled worker.
+        acc = torch._int_mm(torch.from_numpy(q_codes)[None, :], torch.from_numpy(codes.codes[:n]).T)[0].numpy()
+        approx = np.multiply(acc, codes.scales[:n], dtype=np.float32)  # [N] q̂·x̂ / s_q
+        if dead is not None:
+            np.copyto(approx, np.float32(-np.inf), where=dead)
         # |q·x − q̂·x̂| ≤ ‖q‖·e_x + ‖q − q̂‖·‖x̂‖ + rounding ≤ slack, one bound for every row: a row's true
         # score is at least its approx − slack (so the k-th of those is a threshold) and at most approx + slack.
         slack = q_norm * codes.err_max + q_err * codes.norm_max + _rounding(self.dim, q_norm + q_err, codes.norm_max)
-        threshold = _threshold(approx, k) - 2 * slack / q_scale
-        rows = torch.nonzero(approx >= threshold)[:, 0].numpy()
-        if mask is not None:  # dead rows are −inf, but a −inf threshold (fewer than k live rows) lets them in
-            rows = rows[mask.numpy()[rows]]
+        rows = np.flatnonzero(approx >= _threshold(approx, k) - 2 * slack / q_scale)
+        if dead is not None:  # dead rows are −inf, but a −inf threshold (fewer than k live rows) lets them in
+            rows = rows[~dead[rows]]
         return _rank(vecs, rows, q, k)
 
     def save(self, directory: object) -> None:
@@ -106,19 +107,19 @@ class ExactIndex:
         save_table(self.table, directory, backend=self.name)
 
 
-def _threshold(values: torch.Tensor, k: int) -> float:
+def _threshold(values: F32, k: int) -> float:
     """A value ≤ the k-th largest of `values` (−inf when there are fewer than k).
 
     The k-th largest of the maxima of k or more disjoint chunks is one: k chunks reach it, each
     through a different row. With 8k chunks it is nearly the k-th largest itself, at the price of
-    one pass and a top-k over 8k values instead of over all rows.
+    one pass and a selection over 8k values instead of over all rows.
     """
     if len(values) < k:
         return float("-inf")
     size = len(values) // (_THRESHOLD_CHUNKS_PER_K * k)
     if size > 1:
-        values = values[: size * (len(values) // size)].view(-1, size).amax(dim=1)
-    return float(torch.topk(values, k, sorted=False).values.min())
+        values = values[: size * (len(values) // size)].reshape(-1, size).max(axis=1)
+    return float(np.partition(values, len(values) - k)[len(values) - k])
 
 
 def _rounding(dim: int, q_norm: float, x_norm: float) -> float:
@@ -126,15 +127,15 @@ def _rounding(dim: int, q_norm: float, x_norm: float) -> float:
     return (4 * dim + 16) * 2.0**-24 * q_norm * x_norm
 
 
-def _rank(vecs: F32, rows: npt.NDArray[np.intp], q: F32, k: int) -> tuple[npt.NDArray[np.intp], F32]:
+def _rank(vecs: F32, rows: Rows, q: F32, k: int) -> tuple[Rows, F32]:
     """The best k of ascending candidate `rows`, best first, ties to the lower row.
 
     Scores are accumulated in float64 and rounded once to float32, so a row's score does not depend on
     which other rows are candidates (duplicates tie exactly) or on the path that found it.
     """
-    scores = torch.from_numpy((vecs[rows].astype(np.float64) @ q.astype(np.float64)).astype(np.float32))
-    order = torch.sort(scores, descending=True, stable=True).indices[:k].numpy()
-    return rows[order], scores.numpy()[order]
+    scores = np.einsum("ij,j->i", vecs[rows].astype(np.float64), q.astype(np.float64)).astype(np.float32)
+    order = np.argsort(-scores, kind="stable")[:k]
+    return rows[order], scores[order]
 
 
 def check_queries(queries: F32, dim: int) -> F32:
