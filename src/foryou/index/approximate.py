@@ -18,6 +18,7 @@ from foryou.index.table import VectorTable
 
 _TRAIN_POINTS_PER_LIST = 39  # FAISS's own minimum for a well-trained k-means
 _HNSW_REBUILD_DEAD_FRACTION = 0.1
+_NO_INT8 = 2**62  # row count at which the fallback would build the exact scan's int8 copy: never
 
 
 def _faiss() -> Any:
@@ -47,7 +48,7 @@ class IVFIndex:
     def __init__(self, dim: int, *, nlist: int, nprobe: int, table: VectorTable | None = None) -> None:
         self.dim, self.nlist, self.nprobe = dim, nlist, nprobe
         self.table = table or VectorTable(dim)
-        self._exact = ExactIndex(dim, self.table)
+        self._exact = ExactIndex(dim, self.table, int8_min_rows=_NO_INT8)  # only serves untrained, small tables
         self._ivf: Any = None
         if len(self.table) >= self.train_size:
             self.rebuild()

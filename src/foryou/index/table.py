@@ -1,7 +1,8 @@
 """VectorTable: a growable, compacting store of (post id → unit vector) rows for the retrieval index.
 
 Rows are appended; removal only clears the row's valid flag (O(1), safe while searches run) and the
-table compacts itself once a quarter of its rows are dead.
+table compacts itself once a quarter of its rows are dead. On request (the exact index's bounded scan)
+it also keeps an int8 copy of every row in step, built once and then updated with each add.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from foryou.core.errors import InvalidInputError
+from foryou.index.quantized import Int8Codes
 
 F32 = npt.NDArray[np.float32]
 U64 = npt.NDArray[np.uint64]
@@ -28,6 +30,8 @@ class VectorTable:
         self._valid = np.zeros(len(self._vecs), dtype=bool)
         self._rows: dict[int, int] = {}
         self._size = 0  # rows in use, dead ones included
+        self._int8: Int8Codes | None = None
+        self.norm_max = 0.0  # largest ‖row‖ ever added: bounds the rounding error of any score
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -46,11 +50,16 @@ class VectorTable:
         if not np.isfinite(vecs).all():
             raise InvalidInputError("vectors must be finite")
         self.remove(ids)
+        if len(vecs):
+            squares = np.einsum("ij,ij->i", vecs, vecs, dtype=np.float64)
+            self.norm_max = max(self.norm_max, float(np.sqrt(squares.max())) * (1 + 1e-12))
         self._reserve(self._size + len(ids))
         rows = np.arange(self._size, self._size + len(ids))
         self._vecs[rows] = vecs
         self._ids[rows] = ids
         self._valid[rows] = True
+        if self._int8 is not None:
+            self._int8.write(self._size, vecs)
         for post_id, row in zip(ids.tolist(), rows.tolist(), strict=True):
             self._rows[post_id] = row
         self._size += len(ids)
@@ -74,6 +83,8 @@ class VectorTable:
         self._ids[:n] = self._ids[live]
         self._valid[:n] = True
         self._valid[n:] = False
+        if self._int8 is not None:
+            self._int8.move(live)
         self._size = n
         self._rows = {post_id: row for row, post_id in enumerate(self._ids[:n].tolist())}
 
@@ -81,6 +92,23 @@ class VectorTable:
         """(vectors, ids, valid) of the used rows; views, not copies."""
         n = self._size
         return self._vecs[:n], self._ids[:n], self._valid[:n]
+
+    @property
+    def dead_rows(self) -> int:
+        return self._size - len(self._rows)
+
+    def int8(self) -> Int8Codes:
+        """The int8 copy of the rows (row numbers as in `view`), built on first use and kept current after."""
+        if self._int8 is None:
+            codes = Int8Codes(len(self._vecs), self.dim)
+            codes.write(0, self._vecs[: self._size])
+            self._int8 = codes
+        return self._int8
+
+    def nbytes(self) -> int:
+        """Memory held by the row arrays (capacity, not just used rows), the id map excluded."""
+        arrays = self._vecs.nbytes + self._ids.nbytes + self._valid.nbytes
+        return int(arrays + (self._int8.nbytes if self._int8 is not None else 0))
 
     def live(self) -> tuple[U64, F32]:
         """(ids, vectors) of the live rows, copies, in row order."""
@@ -98,3 +126,5 @@ class VectorTable:
         valid = np.zeros(capacity, dtype=bool)
         valid[: self._size] = self._valid[: self._size]
         self._vecs, self._ids, self._valid = vecs, ids, valid
+        if self._int8 is not None:
+            self._int8.grow(capacity, self._size)
