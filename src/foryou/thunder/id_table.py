@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 _EMPTY = np.uint64(0)
 _REMOVED = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
-_MULT = np.uint64(0x9E37_79B9_7F4A_7C15)  # Fibonacci hashing: spreads sequential snowflakes evenly
+HASH_MULTIPLIER = np.uint64(0x9E37_79B9_7F4A_7C15)  # Fibonacci hashing: spreads sequential snowflakes evenly
 _MAX_LOAD = 0.7
 _STRAGGLERS = 16  # below this many keys still probing, finish them one at a time
 
@@ -41,7 +41,7 @@ class IdTable:
         return int(self._keys.nbytes + self._vals.nbytes)
 
     def _home(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-        return ((keys * _MULT) >> np.uint64(64 - self._bits)).astype(np.int64)
+        return ((keys * HASH_MULTIPLIER) >> np.uint64(64 - self._bits)).astype(np.int64)
 
     def get_many(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int32]:
         """The slot of every key, −1 where absent."""
@@ -137,6 +137,10 @@ class IdTable:
         keys, vals = self._keys[occupied], self._vals[occupied]
         self._alloc(_bits_for(needed))
         self._place(keys, vals)
+
+    def arrays(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32], int]:
+        """(bucket keys, bucket values, log2 of the bucket count) for compiled lookups (scan_kernel)."""
+        return self._keys, self._vals, self._bits
 
     def items(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32]]:
         occupied = (self._keys != _EMPTY) & (self._keys != _REMOVED)
