@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 
 from foryou.thunder import scan_kernel
-from foryou.thunder.post_store import KINDS, ORIGINAL, SECONDARY, VIDEO, PostStore
-from foryou.thunder.scan_kernel import Cursors, ScanRules, StoreArrays
+from foryou.thunder.post_store import ORIGINAL, SECONDARY, VIDEO, PostStore
+from foryou.thunder.scan_kernel import Cursors, IdArrays, ScanRules, StoreArrays
 
 I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
@@ -89,17 +89,14 @@ class RecentPosts:
             st, rules, cur = self._cursors(authors, exclude, viewer, budget.cutoff_s, video)
             size = min(max_results, int(np.minimum(cur.next - cur.stop + 1, cur.cap).sum()))
             out = np.zeros(max(size, 0), dtype=np.int64)
-            timelines = cur.next.shape[0]
-            heap = np.zeros(timelines, dtype=np.int64)
-            heap_created = np.zeros(timelines, dtype=np.int64)
-            heap_post_id = np.zeros(timelines, dtype=np.uint64)
-            progress = np.zeros(3, dtype=np.int64)  # [heap size, survivors, started]
+            heap = scan_kernel.new_heap(cur.next.shape[0])
+            progress = np.zeros(4, dtype=np.int64)  # [heap size, survivors, timelines entered, heap built]
             timed_out = False
             while True:
                 if budget.spent():
                     timed_out = True
                     break
-                if scan_kernel.scan_newest(st, rules, cur, heap, heap_created, heap_post_id, out, progress, self.steps):
+                if scan_kernel.scan_newest(st, rules, cur, heap, out, progress, self.steps):
                     break
             return ScanResult(out[: progress[1]], timed_out)
 
@@ -130,25 +127,20 @@ class RecentPosts:
         """The arrays, rules and per-timeline cursors of one request (the caller holds the lock).
         Timelines: every author's original then, in a second run, secondary — or video alone."""
         store, cfg, pool = self.store, self.store.config, self.store.timelines
-        requested = np.fromiter(dict.fromkeys(authors), dtype=np.uint64)  # repeats scanned once: decisions.md
-        found = store.author_index.get_many(requested)
-        ais = found[found >= 0].astype(np.int64)
+        requested = np.ascontiguousarray(authors, dtype=np.uint64)
         if video:
-            tls = ais * KINDS + VIDEO
-            caps = np.full(tls.shape[0], cfg.max_video_per_author, dtype=np.int64)
-            reply = np.zeros(tls.shape[0], dtype=np.bool_)
+            kinds, caps, reply = [VIDEO], [cfg.max_video_per_author], [False]
         else:
-            tls = np.concatenate((ais * KINDS + ORIGINAL, ais * KINDS + SECONDARY))
-            caps = np.repeat(np.array([cfg.max_original_per_author, cfg.max_secondary_per_author]), ais.shape[0])
-            reply = np.repeat(np.array([False, True]), ais.shape[0])
-        start = pool.start[tls]
-        cur = Cursors(
-            next=start + pool.length[tls] - 1,
-            stop=start,
-            cap=caps,
-            reply_rule=reply,
-            kept=np.zeros(tls.shape[0], dtype=np.int64),
-            examined=np.zeros(tls.shape[0], dtype=np.int64),
+            kinds = [ORIGINAL, SECONDARY]
+            caps, reply = [cfg.max_original_per_author, cfg.max_secondary_per_author], [False, True]
+        cur = scan_kernel.request_cursors(
+            IdArrays(*store.author_index.arrays()),
+            requested,
+            np.array(kinds, dtype=np.int64),
+            np.array(caps, dtype=np.int64),
+            np.array(reply, dtype=np.bool_),
+            pool.start,
+            pool.length,
         )
         excluded = np.unique(np.asarray(exclude, dtype=np.uint64)) if len(exclude) else np.zeros(0, np.uint64)
         rules = ScanRules(
