@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from foryou.core.errors import ConfigError
 from foryou.thunder import scan_kernel
 from foryou.thunder.post_store import ORIGINAL, SECONDARY, VIDEO, PostStore
 from foryou.thunder.scan_kernel import Cursors, IdArrays, ScanRules, StoreArrays
@@ -58,7 +59,7 @@ class RecentPosts:
         steps_per_check: int = STEPS_PER_CHECK,
     ) -> None:
         if steps_per_check < 1:
-            raise ValueError(f"steps_per_check must be ≥ 1, got {steps_per_check}")
+            raise ConfigError(f"steps_per_check must be ≥ 1, got {steps_per_check}")
         self.store = store
         self.steps = steps_per_check
         self.timer = timer  # seconds, monotonic; the request time budget is measured with it
