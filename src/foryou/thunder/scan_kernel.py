@@ -268,7 +268,7 @@ def scan_in_order(st: StoreArrays, rules: ScanRules, cur: Cursors, out: I64, pro
     """Timelines in order, each newest first, survivors appended to `out`; stops after about `steps`
     entries. progress = [timeline, survivors]. Returns whether the scan is complete."""
     n = cur.next.shape[0]
-    while progress[0] < n and steps > 0:
+    while progress[0] < n and steps > 0 and progress[1] < out.shape[0]:  # out has room for every cap
         slot, looked = _next_survivor(st, rules, cur, progress[0])
         steps -= max(looked, 1)
         if slot < 0:
@@ -276,7 +276,7 @@ def scan_in_order(st: StoreArrays, rules: ScanRules, cur: Cursors, out: I64, pro
         else:
             out[progress[1]] = slot
             progress[1] += 1
-    return bool(progress[0] >= n)
+    return bool(progress[0] >= n or progress[1] >= out.shape[0])
 
 
 @_inline
