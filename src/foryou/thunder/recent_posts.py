@@ -91,7 +91,7 @@ class RecentPosts:
             size = min(max_results, int(np.minimum(cur.next - cur.stop + 1, cur.cap).sum()))
             out = np.zeros(max(size, 0), dtype=np.int64)
             heap = scan_kernel.new_heap(cur.next.shape[0])
-            progress = np.zeros(4, dtype=np.int64)  # [heap size, survivors, timelines entered, heap built]
+            progress = np.zeros(3, dtype=np.int64)  # [heap size, survivors, heap built]
             timed_out = False
             while True:
                 if budget.spent():

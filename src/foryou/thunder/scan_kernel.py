@@ -112,7 +112,8 @@ class Cursors(NamedTuple):
 
 class Heap(NamedTuple):
     """scan_newest's max-heap of timelines keyed by (created_at_s, post_id) of each one's newest
-    unexamined entry; it also holds the columns `_examine` reads of that entry, loaded together."""
+    unexamined entry; it also holds the other columns `_examine` reads of that entry, loaded together
+    (flags _UNLOADED: not yet)."""
 
     timeline: I64
     slot: I64
@@ -124,6 +125,7 @@ class Heap(NamedTuple):
 
 # Outcomes of examining one entry (bits).
 _SKIP, _KEEP, _DONE = 0, 1, 2
+_UNLOADED = 0xFF  # Heap.flags of an entry whose flags are not read yet (real flags use the low 4 bits)
 
 
 @_inline
@@ -325,33 +327,35 @@ def scan_newest(
     """The first `out.shape[0]` survivors of all timelines in recency order (created_at_s, then post_id,
     descending): a k-way merge of the timelines, each walked newest first under its own caps, so an
     entry is examined only if it is newer than the last survivor returned. Stops after about `steps`
-    entries. progress = [heap size, survivors, timelines entered, heap built]. Returns whether the
-    scan is complete."""
-    n = cur.next.shape[0]
-    while progress[2] < n and steps > 0:  # every non-empty timeline enters with its newest entry
-        i = progress[2]
-        progress[2] += 1
-        steps -= 1
-        if cur.next[i] >= cur.stop[i]:
-            _load(heap, progress[0], i, st, int(st.pool[cur.next[i]]))
-            progress[0] += 1
-    if progress[2] < n:
-        return False
-    size = int(progress[0])
-    if progress[3] == 0:
+    entries. progress = [heap size, survivors, heap built]. Returns whether the scan is complete."""
+    if progress[2] == 0:
+        # Every non-empty timeline enters keyed by its newest entry. Two plain passes let the CPU
+        # overlap the cache misses of many timelines; flags wait until a timeline reaches the top,
+        # which most never do.
+        size = 0
+        for i in range(cur.next.shape[0]):
+            if cur.next[i] >= cur.stop[i]:
+                heap.timeline[size], heap.slot[size] = i, st.pool[cur.next[i]]
+                size += 1
+        for at in range(size):
+            slot = heap.slot[at]
+            heap.created[at], heap.post_id[at], heap.flags[at] = st.created[slot], st.post_id[slot], _UNLOADED
         for at in range(size // 2 - 1, -1, -1):
             _sift_down(heap, size, at)
-        progress[3] = 1
+        progress[0], progress[2] = size, 1
+        steps -= cur.next.shape[0]
+    size = int(progress[0])
     while size > 0 and progress[1] < out.shape[0] and steps > 0:
         if heap.created[0] < rules.cutoff_s:
             size = 0  # the newest entry left is past retention, so is everything else
             break
         i, slot = heap.timeline[0], heap.slot[0]
+        flags, source_user_id = heap.flags[0], heap.source_user_id[0]
+        if flags == _UNLOADED:
+            flags, source_user_id = st.flags[slot], st.source_user_id[slot]
         cur.next[i] -= 1
         steps -= 1
-        outcome = _examine(
-            st, rules, cur, i, slot, heap.post_id[0], heap.created[0], heap.flags[0], heap.source_user_id[0]
-        )
+        outcome = _examine(st, rules, cur, i, slot, heap.post_id[0], heap.created[0], flags, source_user_id)
         if outcome & _KEEP:
             out[progress[1]] = slot
             progress[1] += 1
@@ -397,4 +401,4 @@ def warm_up() -> None:
         return Cursors(zero.copy(), zero.copy(), one_i64.copy(), reply.copy(), zero.copy(), zero.copy())
 
     scan_in_order(st, rules, cursors(), np.zeros(1, dtype=np.int64), np.zeros(2, dtype=np.int64), 1)
-    scan_newest(st, rules, cursors(), new_heap(1), np.zeros(1, dtype=np.int64), np.zeros(4, dtype=np.int64), 1)
+    scan_newest(st, rules, cursors(), new_heap(1), np.zeros(1, dtype=np.int64), np.zeros(3, dtype=np.int64), 1)
