@@ -23,7 +23,7 @@ class _World:
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
         self.fast = PostStore(config, capacity=4)
-        self.reads = RecentPosts(self.fast, first_window=1)  # small windows exercise the threshold
+        self.reads = RecentPosts(self.fast, steps_per_check=1)  # resume the scan after every entry
         self.ref = ReferencePostStore(config)
         self.now = T0
         self.made: list[LightPost] = []

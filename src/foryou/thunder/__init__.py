@@ -1,9 +1,10 @@
 """Thunder: the in-network post store, fed in real time from the posts topic (SPEC §4).
 
 Write path in order: `ingest/` (decode and apply post events), `post_store.py` (the store),
-`recent_posts.py` (queries), `in_network.py` (the request entry point), `snapshot.py`, `node.py`
-(one replica assembled), `service.py` (gRPC) and `client.py` (its client). `reference.py` is the slow,
-obviously correct store the fast one is tested against.
+`recent_posts.py` (queries, running the compiled scan of `scan_kernel.py`), `in_network.py` (the
+request entry point), `snapshot.py`, `node.py` (one replica assembled), `service.py` (gRPC) and
+`client.py` (its client). `reference.py` is the slow, obviously correct store the fast one is tested
+against.
 
 In process: `ThunderNode(...).posts.get_in_network_posts(InNetworkRequest(...)) -> list[LightPost]`.
 Over gRPC: `await InNetworkPostsClient(target).get_in_network_posts(InNetworkRequest(...))`.

@@ -94,27 +94,34 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
 def measure_queries(store: PostStore, corpus: Corpus, *, n_followees: int, queries: int, seed: int) -> dict[str, float]:
     rng = np.random.default_rng(seed + 1)
     reads = RecentPosts(store)
-    service = InNetworkPosts(store, limits=ServiceLimits(), clock=FixedClock(NOW_S * 1000), metrics=ThunderMetrics())
+    metrics = ThunderMetrics()
+    service = InNetworkPosts(store, limits=ServiceLimits(), clock=FixedClock(NOW_S * 1000), metrics=metrics)
     query_s: list[float] = []
     request_s: list[float] = []
-    returned = 0
+    returned = timeouts = 0
     for q in range(queries + 10):
         follow = followees(corpus, n_followees, rng)
         seen = reads.all_posts_slots(follow[:20], [], 0, now_s=NOW_S).slots[:200]
         exclude = store.col_u64("post_id")[seen].tolist()  # posts the viewer has already seen
         viewer = int(rng.integers(1, corpus.author_weight.shape[0]))
         started = time.perf_counter()
-        top = reads.top_recent(follow, exclude, viewer, now_s=NOW_S, max_results=1200).slots
+        scan = reads.top_recent(follow, exclude, viewer, now_s=NOW_S, max_results=1200)
         elapsed = time.perf_counter() - started
+        top = scan.slots
         request = InNetworkRequest(user_id=viewer, following_user_ids=follow, exclude_tweet_ids=exclude)
         started = time.perf_counter()
+        timeouts_before = _scan_timeouts(metrics)
         answer = service.get_in_network_posts(request)
         request_elapsed = time.perf_counter() - started
+        # A request the time budget cut short (a stalled process on a loaded machine) answers less.
+        timed_out = scan.timed_out or _scan_timeouts(metrics) > timeouts_before
+        if not timed_out and len(answer) != top.shape[0]:
+            raise RuntimeError(f"query and request disagree: {top.shape[0]} vs {len(answer)} posts")
         if q >= 10:  # the first few warm caches
             query_s.append(elapsed)
             request_s.append(request_elapsed)
             returned += top.shape[0]
-            assert len(answer) == top.shape[0]
+            timeouts += timed_out
     p50, p99 = _percentiles(query_s)
     r50, r99 = _percentiles(request_s)
     return {
@@ -123,7 +130,12 @@ def measure_queries(store: PostStore, corpus: Corpus, *, n_followees: int, queri
         "request_p50_ms": r50,
         "request_p99_ms": r99,
         "mean_returned": returned / queries,
+        "timed_out_queries": timeouts,
     }
+
+
+def _scan_timeouts(metrics: ThunderMetrics) -> float:
+    return metrics.registry.get_sample_value("foryou_thunder_scan_timeouts_total") or 0.0
 
 
 def encode_events(corpus: Corpus, count: int) -> list[tuple[bytes, bytes]]:

@@ -12,8 +12,8 @@ import numpy as np
 import numpy.typing as npt
 
 _EMPTY = np.uint64(0)
-_REMOVED = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
-_MULT = np.uint64(0x9E37_79B9_7F4A_7C15)  # Fibonacci hashing: spreads sequential snowflakes evenly
+REMOVED_KEY = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+HASH_MULTIPLIER = np.uint64(0x9E37_79B9_7F4A_7C15)  # Fibonacci hashing: spreads sequential snowflakes evenly
 _MAX_LOAD = 0.7
 _STRAGGLERS = 16  # below this many keys still probing, finish them one at a time
 
@@ -41,7 +41,7 @@ class IdTable:
         return int(self._keys.nbytes + self._vals.nbytes)
 
     def _home(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-        return ((keys * _MULT) >> np.uint64(64 - self._bits)).astype(np.int64)
+        return ((keys * HASH_MULTIPLIER) >> np.uint64(64 - self._bits)).astype(np.int64)
 
     def get_many(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int32]:
         """The slot of every key, −1 where absent."""
@@ -92,12 +92,12 @@ class IdTable:
         while active.size:
             at = pos[active]
             found = self._keys[at]
-            cand = active[(found == _EMPTY) | (found == _REMOVED)]
+            cand = active[(found == _EMPTY) | (found == REMOVED_KEY)]
             # Several keys may want one free bucket: each writes its index there, the last write wins,
             # and the others probe on. (A free bucket's value is unused, so it can serve as the ballot.)
             self._vals[pos[cand]] = cand
             winners = cand[self._vals[pos[cand]] == cand]
-            reused += int(np.count_nonzero(self._keys[pos[winners]] == _REMOVED))
+            reused += int(np.count_nonzero(self._keys[pos[winners]] == REMOVED_KEY))
             self._keys[pos[winners]] = keys[winners]
             self._vals[pos[winners]] = slots[winners]
             placed = np.zeros(keys.shape[0], dtype=np.bool_)
@@ -117,7 +117,7 @@ class IdTable:
             at = pos[active]
             found = self._keys[at]
             hit = found == keys[active]
-            self._keys[at[hit]] = _REMOVED
+            self._keys[at[hit]] = REMOVED_KEY
             self._vals[at[hit]] = -1
             self._live -= int(np.count_nonzero(hit))
             active = active[~hit & (found != _EMPTY)]
@@ -125,7 +125,7 @@ class IdTable:
 
     def remap(self, old_to_new: npt.NDArray[np.int32]) -> None:
         """Renumber every slot through `old_to_new` (slot compaction); entries mapped to −1 are removed."""
-        occupied = (self._keys != _EMPTY) & (self._keys != _REMOVED)
+        occupied = (self._keys != _EMPTY) & (self._keys != REMOVED_KEY)
         keys = self._keys[occupied]
         new = old_to_new[self._vals[occupied]]
         keep = new >= 0
@@ -133,13 +133,17 @@ class IdTable:
         self._place(keys[keep], new[keep].astype(np.int32))
 
     def _rehash(self, needed: int) -> None:
-        occupied = (self._keys != _EMPTY) & (self._keys != _REMOVED)
+        occupied = (self._keys != _EMPTY) & (self._keys != REMOVED_KEY)
         keys, vals = self._keys[occupied], self._vals[occupied]
         self._alloc(_bits_for(needed))
         self._place(keys, vals)
 
+    def arrays(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32], int]:
+        """(bucket keys, bucket values, log2 of the bucket count) for compiled lookups (scan_kernel)."""
+        return self._keys, self._vals, self._bits
+
     def items(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32]]:
-        occupied = (self._keys != _EMPTY) & (self._keys != _REMOVED)
+        occupied = (self._keys != _EMPTY) & (self._keys != REMOVED_KEY)
         return self._keys[occupied], self._vals[occupied]
 
 
