@@ -30,7 +30,7 @@ from foryou.training import (
     retrieval_scores,
 )
 from foryou.training.loop import lr_factor
-from foryou.training.ml100k_tasks import Teacher
+from foryou.training.ml100k_tasks import Teacher, warm_start
 
 
 def _loss_validator(task_ref: list[object]) -> object:
@@ -154,6 +154,19 @@ def test_lr_factor_warms_up_then_decays_to_zero(warmup: int, total: int) -> None
 def test_unknown_lr_schedule_is_refused(data: Ml100kData, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="lr schedule"):
         fit(_retrieval_task(data), FitConfig(out=tmp_path, epochs=1, progress=False, lr_schedule="linear"))
+
+
+def test_warm_start_copies_the_shared_weights_of_the_retrieval_model() -> None:
+    torch.manual_seed(0)
+    retr, ranker = RetrievalModel(retrieval_config()), PhoenixRanker(ranker_config())
+    before = {k: v.clone() for k, v in ranker.state_dict().items()}
+    copied = set(warm_start(ranker, retr))
+    theirs, mine = retr.state_dict(), ranker.state_dict()
+    assert {"tables.post.weight", "reduce.history_proj.weight"} <= copied
+    assert any(k.startswith("transformer.") for k in copied)
+    for k in mine:
+        assert torch.equal(mine[k], theirs[k] if k in copied else before[k]), k
+    assert "reduce.candidate_proj.weight" not in copied and "unembed.weight" not in copied
 
 
 @pytest.mark.parametrize("schedule", ["constant", "cosine"])

@@ -102,6 +102,9 @@ def ranker(
     distill: float = typer.Option(
         0.0, "--distill", min=0.0, max=1.0, help="ML-100K listwise: weight of the retrieval model's soft targets."
     ),
+    warm: bool = typer.Option(
+        False, "--warm-start/--cold-start", help="ML-100K: start from the retrieval model's matching weights."
+    ),
     seconds: float = typer.Option(0.0, "--seconds", min=0.0),
     lr_schedule: str = ScheduleOpt,
     warmup: int = WarmupOpt,
@@ -130,6 +133,7 @@ def ranker(
         cuts=cuts,
         loss=loss,
         distill=distill,
+        warm=warm,
     )
 
 
@@ -224,7 +228,7 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
     from foryou.evaluation import Ml100kEvaluator, load_ml100k
     from foryou.phoenix import PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel, load_checkpoint
     from foryou.training import Ml100kRankerTask, Ml100kRetrievalTask, MlInputs, train_windows
-    from foryou.training.ml100k_tasks import Teacher, retrieval_hard_negatives
+    from foryou.training.ml100k_tasks import Teacher, retrieval_hard_negatives, warm_start
 
     evaluator = Ml100kEvaluator(load_ml100k(default_home(os.environ)))
     batch = params.get_int("train.batch_size")
@@ -246,6 +250,11 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
     if not isinstance(retr, RetrievalModel):
         raise typer.BadParameter(f"{ckpt} is not a retrieval checkpoint")
     model = PhoenixRanker(PhoenixConfig.from_params(params))
+    if extra["warm"]:
+        try:
+            warm_start(model, retr)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     k = int(str(extra["rerank_k"]))
     if extra["loss"] not in ("bce", "listwise"):
         raise typer.BadParameter(f"--loss must be 'bce' or 'listwise', not {extra['loss']!r}")

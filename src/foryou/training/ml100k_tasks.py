@@ -265,6 +265,19 @@ class Teacher:
         return (1.0 - self.weight) * one_hot + self.weight * soft
 
 
+def warm_start(ranker: PhoenixRanker, retrieval: RetrievalModel) -> list[str]:
+    """Copy every retrieval parameter the ranker has under the same name and shape (hash tables, history
+    projections, transformer): the ranker starts from a user encoder and movie embeddings that already
+    know the catalogue. Returns the copied names."""
+    theirs = retrieval.state_dict()
+    mine = ranker.state_dict()
+    copied = [k for k, v in theirs.items() if k in mine and mine[k].shape == v.shape]
+    if not any(k.startswith("transformer.") for k in copied):
+        raise ValueError("warm start: the ranker's transformer does not match the retrieval model's")
+    ranker.load_state_dict({**mine, **{k: theirs[k] for k in copied}})
+    return copied
+
+
 def retrieval_scores(
     model: RetrievalModel, inputs: MlInputs, users: np.ndarray, hist: np.ndarray, rates: np.ndarray
 ) -> np.ndarray:
