@@ -119,6 +119,33 @@ def test_listwise_ranker_loss_decreases(data: Ml100kData, tmp_path: Path) -> Non
     assert "train_slate" in result.history[-1]
 
 
+def test_window_seen_negatives_come_from_the_visible_history(data: Ml100kData) -> None:
+    model = PhoenixRanker(ranker_config())  # slate of 6: the next movie + 5 negatives
+    task = Ml100kRankerTask(
+        model,
+        MlInputs(data, model.config.inputs, use_user_token=True),
+        batch_size=64,
+        pos_weight=torch.ones(18),
+        dwell_loss_weight=0.1,
+        huber_delta=1.0,
+        cuts_per_window=4,
+        popularity_power=0.0,
+        seen_fraction=1.0,
+        seen_in_window=True,
+        seed=0,
+        validator=_loss_validator([]),  # type: ignore[arg-type]
+    )
+    checked = 0
+    for _, hist, _, cands, dwell in task.batches(0, 0, 1):
+        for row in range(len(hist)):
+            visible = set(hist[row][hist[row] >= 0].tolist())
+            if len(visible) >= 5:  # 5 seen slots, one of them maybe overwritten by the next movie
+                negatives = cands[row][~np.isfinite(dwell[row])].tolist()
+                assert sum(c in visible for c in negatives) >= 4
+                checked += 1
+    assert checked > 0
+
+
 def test_teacher_targets_are_distributions_without_mass_on_seen_movies(data: Ml100kData) -> None:
     torch.manual_seed(0)
     retr = RetrievalModel(retrieval_config())

@@ -102,6 +102,9 @@ def ranker(
     distill: float = typer.Option(
         0.0, "--distill", min=0.0, max=1.0, help="ML-100K listwise: weight of the retrieval model's soft targets."
     ),
+    seen_negatives: str = typer.Option(
+        "all", "--seen-negatives", help="ML-100K: slate's seen movies from 'all' earlier ones or the 'window'."
+    ),
     warm: bool = typer.Option(
         False, "--warm-start/--cold-start", help="ML-100K: start from the retrieval model's matching weights."
     ),
@@ -134,6 +137,7 @@ def ranker(
         loss=loss,
         distill=distill,
         warm=warm,
+        seen_negatives=seen_negatives,
     )
 
 
@@ -256,6 +260,8 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from exc
     k = int(str(extra["rerank_k"]))
+    if extra["seen_negatives"] not in ("all", "window"):
+        raise typer.BadParameter(f"--seen-negatives must be 'all' or 'window', not {extra['seen_negatives']!r}")
     if extra["loss"] not in ("bce", "listwise"):
         raise typer.BadParameter(f"--loss must be 'bce' or 'listwise', not {extra['loss']!r}")
     distill = float(str(extra["distill"]))
@@ -279,6 +285,7 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
         popularity_power=0.75,
         listwise=extra["loss"] == "listwise",
         teacher=teacher,
+        seen_in_window=extra["seen_negatives"] == "window",
         seed=seed,
         validator=evaluator.validator_for_ranker(retr, k),
     )

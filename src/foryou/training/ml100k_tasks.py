@@ -145,6 +145,7 @@ class Ml100kRankerTask:
         hard_fraction: float = 0.75,
         listwise: bool = False,
         teacher: Teacher | None = None,
+        seen_in_window: bool = False,
         seed: int,
         validator: Validator,
     ) -> None:
@@ -158,7 +159,7 @@ class Ml100kRankerTask:
         weights = (counts + 1.0) ** popularity_power
         self.neg_p = weights / weights.sum()
         self.seen_fraction = seen_fraction
-        self.listwise, self.teacher = listwise, teacher
+        self.listwise, self.teacher, self.seen_in_window = listwise, teacher, seen_in_window
         if teacher is not None and not listwise:
             raise ValueError("a teacher needs the listwise ranker loss")
         self.validator = validator
@@ -183,7 +184,8 @@ class Ml100kRankerTask:
             hist[row, :t] = w.items[:t]
             rates[row, :t] = self.inputs.data.ratings[w.user][w.start : w.start + t]
             target = w.items[t]
-            seen = w.items[:t]  # what the ranker sees: older movies it cannot tell from unseen ones
+            # seen_in_window: only what the ranker sees, not older movies it cannot tell from unseen ones
+            seen = w.items[:t] if self.seen_in_window else self.inputs.data.sequences[w.user][: w.start + t]
             take = min(len(seen), round(self.seen_fraction * (c - 1)))
             if take:  # seen movies are hard negatives: the next movie is (almost) never a repeat
                 cands[row, :take] = rng.choice(seen, size=take, replace=False)
