@@ -202,7 +202,17 @@ def test_resume_continues_from_the_last_checkpoint(data: Ml100kData, tmp_path: P
     straight = _retrieval_task(data)
     fit(straight, base)
     first = _retrieval_task(data)
-    fit(first, dataclasses.replace(base, out=tmp_path / "b", epochs=2))
+    per_epoch = sum(1 for _ in first.batches(0, 0, 1))
+    steps = [0]
+
+    def interrupt(batch: object) -> None:  # killed one step after epoch 2's checkpoint, same --epochs
+        steps[0] += 1
+        if steps[0] == 2 * per_epoch + 1:
+            raise KeyboardInterrupt
+
+    first.after_step = interrupt  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        fit(first, dataclasses.replace(base, out=tmp_path / "b"))
     resumed = _retrieval_task(data)
     result = fit(resumed, dataclasses.replace(base, out=tmp_path / "b", resume=True))
     assert result.epoch == 4
