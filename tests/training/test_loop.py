@@ -3,16 +3,21 @@ process, and the prefix trick equals the plain user encoder."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 from tiny_training_data import ranker_config, retrieval_config
 from torch import nn
 
+from foryou.core.errors import ConfigError
 from foryou.phoenix import PhoenixRanker, RetrievalModel, load_checkpoint
 from foryou.training import (
     FitConfig,
@@ -24,6 +29,8 @@ from foryou.training import (
     fit,
     retrieval_scores,
 )
+from foryou.training.loop import lr_factor
+from foryou.training.ml100k_tasks import Teacher, warm_start
 
 
 def _loss_validator(task_ref: list[object]) -> object:
@@ -86,13 +93,128 @@ def test_ranker_loss_decreases(data: Ml100kData, tmp_path: Path) -> None:
     assert losses[-1] < 0.7 * losses[0]
 
 
-def test_resume_continues_from_the_last_checkpoint(data: Ml100kData, tmp_path: Path) -> None:
+def test_listwise_ranker_loss_decreases(data: Ml100kData, tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    model = PhoenixRanker(ranker_config())
+    ref: list[object] = []
+    task = Ml100kRankerTask(
+        model,
+        MlInputs(data, model.config.inputs, use_user_token=True),
+        batch_size=4,
+        pos_weight=torch.ones(18),
+        dwell_loss_weight=0.1,
+        huber_delta=1.0,
+        cuts_per_window=2,
+        popularity_power=0.0,
+        listwise=True,
+        seed=0,
+        validator=_loss_validator(ref),  # type: ignore[arg-type]
+    )
+    ref.append(task)
+    with torch.no_grad():
+        before = _loss_validator(ref)(model)["loss"]  # type: ignore[operator]
+    cfg = FitConfig(out=tmp_path, epochs=4, lr=2e-2, patience=0, progress=False, lr_schedule="cosine", warmup_steps=2)
+    result = fit(task, cfg)
+    assert result.history[-1]["val_loss"] < before
+    assert "train_slate" in result.history[-1]
+
+
+def test_window_seen_negatives_come_from_the_visible_history(data: Ml100kData) -> None:
+    model = PhoenixRanker(ranker_config())  # slate of 6: the next movie + 5 negatives
+    task = Ml100kRankerTask(
+        model,
+        MlInputs(data, model.config.inputs, use_user_token=True),
+        batch_size=64,
+        pos_weight=torch.ones(18),
+        dwell_loss_weight=0.1,
+        huber_delta=1.0,
+        cuts_per_window=4,
+        popularity_power=0.0,
+        seen_fraction=1.0,
+        seen_in_window=True,
+        seed=0,
+        validator=_loss_validator([]),  # type: ignore[arg-type]
+    )
+    checked = 0
+    for _, hist, _, cands, dwell in task.batches(0, 0, 1):
+        for row in range(len(hist)):
+            visible = set(hist[row][hist[row] >= 0].tolist())
+            if len(visible) >= 5:  # 5 seen slots, one of them maybe overwritten by the next movie
+                negatives = cands[row][~np.isfinite(dwell[row])].tolist()
+                assert sum(c in visible for c in negatives) >= 4
+                checked += 1
+    assert checked > 0
+
+
+def test_teacher_targets_are_distributions_without_mass_on_seen_movies(data: Ml100kData) -> None:
+    torch.manual_seed(0)
+    retr = RetrievalModel(retrieval_config())
+    inputs = MlInputs(data, retr.config.inputs, use_user_token=True)
+    hist = np.array([[3, 4, 5, -1, -1, -1, -1, -1], [7, -1, -1, -1, -1, -1, -1, -1]])
+    rates = np.where(hist >= 0, 4.0, 0.0).astype(np.float32)
+    cands = np.array([[6, 4, 9, 3, 11, -1], [8, 7, 2, 1, 0, 5]])
+    one_hot = torch.zeros(2, 6)
+    one_hot[0, 0] = one_hot[1, 2] = 1.0
+    users = np.array([0, 1])
+    target = Teacher(retr, inputs, weight=0.5, temperature=0.1).mix(one_hot, users, hist, rates, cands)
+    assert torch.allclose(target.sum(dim=1), torch.ones(2), atol=1e-6)
+    assert target[0, 1] == target[0, 3] == target[0, 5] == 0.0  # seen 4 and 3, padding
+    assert target[1, 1] == 0.0  # seen 7
+    assert bool((target[0, [0, 2, 4]] > 0).all()) and target[0, 0] > 0.5
+    plain = Teacher(retr, inputs, weight=0.0, temperature=0.1).mix(one_hot, users, hist, rates, cands)
+    assert torch.equal(plain, one_hot)
+
+
+@given(warmup=st.integers(0, 50), total=st.integers(0, 500))
+def test_lr_factor_warms_up_then_decays_to_zero(warmup: int, total: int) -> None:
+    factors = [lr_factor(step, warmup, total) for step in range(max(total, warmup) + 3)]
+    assert all(0.0 <= f <= 1.0 for f in factors)
+    assert factors[:warmup] == sorted(factors[:warmup])  # rising during warm-up
+    after = factors[warmup:]
+    assert after == sorted(after, reverse=True)  # never rising afterwards
+    if total > warmup:
+        assert factors[warmup] == 1.0 and factors[total] == pytest.approx(0.0, abs=1e-12)
+    if not total:
+        assert all(f == 1.0 for f in after)
+
+
+def test_unknown_lr_schedule_is_refused(data: Ml100kData, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="lr schedule"):
+        fit(_retrieval_task(data), FitConfig(out=tmp_path, epochs=1, progress=False, lr_schedule="linear"))
+
+
+def test_warm_start_copies_the_shared_weights_of_the_retrieval_model() -> None:
+    torch.manual_seed(0)
+    retr, ranker = RetrievalModel(retrieval_config()), PhoenixRanker(ranker_config())
+    before = {k: v.clone() for k, v in ranker.state_dict().items()}
+    copied = set(warm_start(ranker, retr))
+    theirs, mine = retr.state_dict(), ranker.state_dict()
+    assert {"tables.post.weight", "reduce.history_proj.weight"} <= copied
+    assert any(k.startswith("transformer.") for k in copied)
+    for k in mine:
+        assert torch.equal(mine[k], theirs[k] if k in copied else before[k]), k
+    assert "reduce.candidate_proj.weight" not in copied and "unembed.weight" not in copied
+
+
+@pytest.mark.parametrize("schedule", ["constant", "cosine"])
+def test_resume_continues_from_the_last_checkpoint(data: Ml100kData, tmp_path: Path, schedule: str) -> None:
+    base = FitConfig(out=tmp_path / "a", epochs=4, lr=1e-2, patience=0, progress=False, lr_schedule=schedule)
     straight = _retrieval_task(data)
-    fit(straight, FitConfig(out=tmp_path / "a", epochs=4, lr=1e-2, patience=0, progress=False))
+    fit(straight, base)
     first = _retrieval_task(data)
-    fit(first, FitConfig(out=tmp_path / "b", epochs=2, lr=1e-2, patience=0, progress=False))
+    per_epoch = sum(1 for _ in first.batches(0, 0, 1))
+    steps = [0]
+
+    def interrupt(batch: object) -> None:  # killed one step after epoch 2's checkpoint, same --epochs
+        steps[0] += 1
+        if steps[0] == 2 * per_epoch + 1:
+            raise KeyboardInterrupt
+
+    first.after_step = interrupt  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        fit(first, dataclasses.replace(base, out=tmp_path / "b"))
     resumed = _retrieval_task(data)
-    result = fit(resumed, FitConfig(out=tmp_path / "b", epochs=4, lr=1e-2, patience=0, progress=False, resume=True))
+    result = fit(resumed, dataclasses.replace(base, out=tmp_path / "b", resume=True))
     assert result.epoch == 4
     for (name, a), (_, b) in zip(straight.model.state_dict().items(), resumed.model.state_dict().items(), strict=True):
         assert torch.allclose(a, b, atol=1e-5), name

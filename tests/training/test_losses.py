@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import torch
 import torch.nn.functional as F
 
 from foryou.training import FrequencyEstimator, catalogue_softmax_loss, infonce_loss, ranker_loss
+from foryou.training.losses import slate_softmax_loss
 
 
 def test_ranker_loss_masks_padding_and_unknown_dwell() -> None:
@@ -70,3 +72,29 @@ def test_frequency_estimator_learns_the_gap_between_sightings() -> None:
     clone = FrequencyEstimator(4, 0.5)
     clone.load_state(est.state())
     assert torch.equal(clone.log_q(torch.tensor([0, 1, 2, 3])), est.log_q(torch.tensor([0, 1, 2, 3])))
+
+
+def test_slate_softmax_ignores_padded_slots() -> None:
+    logits = torch.tensor([[2.0, 0.5, -1.0, 9.0], [0.0, 1.0, 3.0, 2.0]])
+    positive = torch.tensor([[False, True, False, False], [False, False, False, True]])
+    valid = torch.tensor([[True, True, True, False], [True, True, True, True]])
+    got = slate_softmax_loss(logits, positive.float(), valid)
+    expect = torch.stack(
+        [-(logits[0, 1] - torch.logsumexp(logits[0, :3], 0)), -(logits[1, 3] - torch.logsumexp(logits[1], 0))]
+    ).mean()
+    assert torch.allclose(got, expect, atol=1e-6)
+
+
+def test_slate_softmax_with_soft_targets_is_the_cross_entropy() -> None:
+    logits = torch.tensor([[1.0, 0.0, 2.0]])
+    target = torch.tensor([[0.5, 0.25, 0.25]])
+    got = slate_softmax_loss(logits, target, torch.ones(1, 3, dtype=torch.bool))
+    assert torch.allclose(got, -(target * torch.log_softmax(logits, 1)).sum(), atol=1e-6)
+
+
+def test_slate_softmax_refuses_a_target_that_is_not_a_distribution() -> None:
+    ones = torch.ones(1, 3, dtype=torch.bool)
+    with pytest.raises(ValueError, match="distribution"):
+        slate_softmax_loss(torch.zeros(1, 3), torch.tensor([[1.0, 1.0, 0.0]]), ones)
+    with pytest.raises(ValueError, match="padded"):
+        slate_softmax_loss(torch.zeros(1, 3), torch.tensor([[0.0, 0.0, 1.0]]), torch.tensor([[True, True, False]]))

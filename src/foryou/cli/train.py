@@ -27,6 +27,8 @@ app = typer.Typer(help="Train the Phoenix retrieval and ranking models.", no_arg
 DataOpt = typer.Option(..., "--data", help="'ml100k' or 'world:DIR' (a world directory).")
 OutOpt = typer.Option(..., "--out", help="Output directory (checkpoints, metrics.json, curves.png).")
 ConfigOpt = typer.Option([], "--config", help="Parameter files (phoenix.*, train.*).")
+ScheduleOpt = typer.Option("constant", "--lr-schedule", help="'constant' or 'cosine' (decays to 0 at the last epoch).")
+WarmupOpt = typer.Option(0, "--warmup", min=0, help="Steps of linear learning-rate warm-up.")
 
 
 def _seed_all(seed: int) -> None:
@@ -55,6 +57,8 @@ def retrieval(
         True, "--exclude-seen/--keep-seen", help="ML-100K: drop seen items from the softmax."
     ),
     seconds: float = typer.Option(0.0, "--seconds", min=0.0, help="Time budget (0 = none)."),
+    lr_schedule: str = ScheduleOpt,
+    warmup: int = WarmupOpt,
     threads: int = typer.Option(0, "--threads", min=0, help="torch threads (0 = default)."),
     resume: bool = typer.Option(False, "--resume"),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
@@ -74,6 +78,7 @@ def retrieval(
         threads,
         resume,
         progress,
+        (lr_schedule, warmup),
         exclude_seen=exclude_seen,
     )
 
@@ -93,7 +98,19 @@ def ranker(
     ),
     rerank_k: int = typer.Option(20, "--rerank-k", min=1, help="ML-100K: items of retrieval's top K re-scored."),
     cuts: int = typer.Option(4, "--cuts", min=1, help="ML-100K: examples per training window per epoch."),
+    loss: str = typer.Option("bce", "--loss", help="ML-100K: 'bce' (per-head BCE) or 'listwise' (slate softmax)."),
+    distill: float = typer.Option(
+        0.0, "--distill", min=0.0, max=1.0, help="ML-100K listwise: weight of the retrieval model's soft targets."
+    ),
+    seen_negatives: str = typer.Option(
+        "all", "--seen-negatives", help="ML-100K: slate's seen movies from 'all' earlier ones or the 'window'."
+    ),
+    warm: bool = typer.Option(
+        False, "--warm-start/--cold-start", help="ML-100K: start from the retrieval model's matching weights."
+    ),
     seconds: float = typer.Option(0.0, "--seconds", min=0.0),
+    lr_schedule: str = ScheduleOpt,
+    warmup: int = WarmupOpt,
     threads: int = typer.Option(0, "--threads", min=0),
     resume: bool = typer.Option(False, "--resume"),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
@@ -113,9 +130,14 @@ def ranker(
         threads,
         resume,
         progress,
+        (lr_schedule, warmup),
         retrieval_ckpt=retrieval_ckpt,
         rerank_k=rerank_k,
         cuts=cuts,
+        loss=loss,
+        distill=distill,
+        warm=warm,
+        seen_negatives=seen_negatives,
     )
 
 
@@ -133,6 +155,7 @@ def _run(
     threads: int,
     resume: bool,
     progress: bool,
+    schedule: tuple[str, int],
     **extra: object,
 ) -> None:
     from foryou.training import FitConfig, fit, init_distributed, shutdown_distributed
@@ -155,6 +178,8 @@ def _run(
             seconds_budget=seconds,
             resume=resume,
             progress=progress,
+            lr_schedule=schedule[0],
+            warmup_steps=schedule[1],
         )
         if dist.is_main:
             out.mkdir(parents=True, exist_ok=True)
@@ -207,7 +232,7 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
     from foryou.evaluation import Ml100kEvaluator, load_ml100k
     from foryou.phoenix import PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel, load_checkpoint
     from foryou.training import Ml100kRankerTask, Ml100kRetrievalTask, MlInputs, train_windows
-    from foryou.training.ml100k_tasks import retrieval_hard_negatives
+    from foryou.training.ml100k_tasks import Teacher, retrieval_hard_negatives, warm_start
 
     evaluator = Ml100kEvaluator(load_ml100k(default_home(os.environ)))
     batch = params.get_int("train.batch_size")
@@ -229,11 +254,25 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
     if not isinstance(retr, RetrievalModel):
         raise typer.BadParameter(f"{ckpt} is not a retrieval checkpoint")
     model = PhoenixRanker(PhoenixConfig.from_params(params))
+    if extra["warm"]:
+        try:
+            warm_start(model, retr)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
     k = int(str(extra["rerank_k"]))
+    if extra["seen_negatives"] not in ("all", "window"):
+        raise typer.BadParameter(f"--seen-negatives must be 'all' or 'window', not {extra['seen_negatives']!r}")
+    if extra["loss"] not in ("bce", "listwise"):
+        raise typer.BadParameter(f"--loss must be 'bce' or 'listwise', not {extra['loss']!r}")
+    distill = float(str(extra["distill"]))
+    if distill and extra["loss"] != "listwise":
+        raise typer.BadParameter("--distill needs --loss listwise")
     inputs = MlInputs(evaluator.data, model.config.inputs, use_user_token=True)
     windows = train_windows(inputs, model.config.inputs.history_seq_len)
     retr_inputs = MlInputs(evaluator.data, retr.config.inputs, use_user_token=True)
     pool = retrieval_hard_negatives(retr, retr_inputs, windows, top=max(k, model.config.candidate_seq_len))
+    temperature = params.get_float("train.retrieval.temperature")
+    teacher = Teacher(retr, retr_inputs, weight=distill, temperature=temperature) if distill else None
     return Ml100kRankerTask(
         model,
         inputs,
@@ -244,6 +283,9 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
         huber_delta=params.get_float("train.huber_delta"),
         cuts_per_window=int(str(extra["cuts"])),
         popularity_power=0.75,
+        listwise=extra["loss"] == "listwise",
+        teacher=teacher,
+        seen_in_window=extra["seen_negatives"] == "window",
         seed=seed,
         validator=evaluator.validator_for_ranker(retr, k),
     )

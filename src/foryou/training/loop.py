@@ -23,7 +23,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from tqdm import tqdm  # type: ignore[import-untyped]
 
-from foryou.core.errors import CorruptDataError
+from foryou.core.errors import ConfigError, CorruptDataError
 from foryou.phoenix import PhoenixRanker, RetrievalModel, save_checkpoint
 from foryou.training.distributed import DistContext, all_reduce_mean
 
@@ -63,6 +63,8 @@ class FitConfig:
     progress: bool = True
     grad_clip: float = 1.0
     select_metric: str = "score"
+    lr_schedule: str = "constant"  # or "cosine": linear warm-up, then cosine decay to 0 at the last step
+    warmup_steps: int = 0
 
 
 @dataclass
@@ -99,6 +101,9 @@ def fit(task: Task, cfg: FitConfig, dist: DistContext | None = None) -> FitResul
     result = FitResult()
     if cfg.resume and (cfg.out / "last" / "state.json").exists():
         result = _load_last(cfg.out / "last", model, opt, task)
+    if cfg.lr_schedule not in ("constant", "cosine"):
+        raise ConfigError(f"unknown lr schedule {cfg.lr_schedule!r} (constant or cosine)")
+    total_steps = _planned_steps(task, cfg, dist) if cfg.lr_schedule == "cosine" else 0
     start, since_best = time.monotonic() - result.seconds, 0
     bar = tqdm(desc="train", unit="step", file=sys.stderr, disable=not (cfg.progress and dist.is_main))
     bar.update(result.step)
@@ -106,6 +111,8 @@ def fit(task: Task, cfg: FitConfig, dist: DistContext | None = None) -> FitResul
     while result.epoch < cfg.epochs and result.stopped == "epochs":
         for batch in task.batches(result.epoch, dist.rank, dist.world_size):
             model.train()
+            for group in opt.param_groups:  # a function of the step alone, so --resume needs no scheduler state
+                group["lr"] = cfg.lr * lr_factor(result.step, cfg.warmup_steps, total_steps)
             loss, parts = wrapped(batch)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -133,6 +140,23 @@ def fit(task: Task, cfg: FitConfig, dist: DistContext | None = None) -> FitResul
     if dist.is_main:
         _write_metrics(cfg, result)
     return result
+
+
+def lr_factor(step: int, warmup_steps: int, total_steps: int) -> float:
+    """Multiplier of the base learning rate before step `step` (0-based); total_steps 0 = constant."""
+    if warmup_steps and step < warmup_steps:
+        return (step + 1) / warmup_steps
+    if not total_steps:
+        return 1.0
+    progress = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
+    return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+
+def _planned_steps(task: Task, cfg: FitConfig, dist: DistContext) -> int:
+    """Steps of the whole run: --steps if set, else epochs × the batches of one epoch (counted once)."""
+    if cfg.max_steps:
+        return cfg.max_steps
+    return cfg.epochs * sum(1 for _ in task.batches(0, dist.rank, dist.world_size))
 
 
 def _should_stop(cfg: FitConfig, result: FitResult, since_best: int, start: float) -> bool:

@@ -123,3 +123,18 @@ def catalogue_softmax_loss(
         keep_target = F.one_hot(targets, logits.shape[1]).bool()
         logits = logits.masked_fill(exclude & ~keep_target, -math.inf)
     return F.cross_entropy(logits, targets)
+
+
+def slate_softmax_loss(
+    logits: torch.Tensor,  # [B, C] one score per slate slot
+    target: torch.Tensor,  # [B, C] target distribution over the slots (one-hot, or mixed with a teacher's)
+    valid: torch.Tensor,  # [B, C] bool, real slots
+) -> torch.Tensor:
+    """Listwise loss of a slate (ML-100K ranker): cross-entropy of softmax(logits) over the valid slots."""
+    t = target.float()
+    if not torch.allclose(t.sum(dim=1), torch.ones(len(t)), atol=1e-4) or bool((t < 0).any()):
+        raise ValueError("slate_softmax_loss needs a probability distribution per row")
+    if bool((t[~valid] > 0).any()):
+        raise ValueError("slate_softmax_loss: target mass on a padded slot")
+    log_p = torch.log_softmax(logits.float().masked_fill(~valid, -math.inf), dim=1)
+    return -(t * log_p.masked_fill(~valid, 0.0)).sum(dim=1).mean()

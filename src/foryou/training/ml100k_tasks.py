@@ -12,6 +12,7 @@ Validation is injected (`validator`) so that training never imports the evaluati
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ from foryou.phoenix import (
     score_candidates,
 )
 from foryou.training.distributed import shard
-from foryou.training.losses import catalogue_softmax_loss, ranker_loss
+from foryou.training.losses import catalogue_softmax_loss, ranker_loss, slate_softmax_loss
 from foryou.training.ml100k_data import MlInputs
 
 Validator = Callable[[nn.Module], dict[str, float]]
@@ -142,6 +143,9 @@ class Ml100kRankerTask:
         seen_fraction: float = 0.25,
         hard_pool: list[np.ndarray] | None = None,
         hard_fraction: float = 0.75,
+        listwise: bool = False,
+        teacher: Teacher | None = None,
+        seen_in_window: bool = False,
         seed: int,
         validator: Validator,
     ) -> None:
@@ -155,6 +159,9 @@ class Ml100kRankerTask:
         weights = (counts + 1.0) ** popularity_power
         self.neg_p = weights / weights.sum()
         self.seen_fraction = seen_fraction
+        self.listwise, self.teacher, self.seen_in_window = listwise, teacher, seen_in_window
+        if teacher is not None and not listwise:
+            raise ValueError("a teacher needs the listwise ranker loss")
         self.validator = validator
 
     def batches(self, epoch: int, rank: int, world_size: int) -> Iterator[tuple[np.ndarray, ...]]:
@@ -177,7 +184,8 @@ class Ml100kRankerTask:
             hist[row, :t] = w.items[:t]
             rates[row, :t] = self.inputs.data.ratings[w.user][w.start : w.start + t]
             target = w.items[t]
-            seen = self.inputs.data.sequences[w.user][: w.start + t]
+            # seen_in_window: only what the ranker sees, not older movies it cannot tell from unseen ones
+            seen = w.items[:t] if self.seen_in_window else self.inputs.data.sequences[w.user][: w.start + t]
             take = min(len(seen), round(self.seen_fraction * (c - 1)))
             if take:  # seen movies are hard negatives: the next movie is (almost) never a repeat
                 cands[row, :take] = rng.choice(seen, size=take, replace=False)
@@ -208,7 +216,16 @@ class Ml100kRankerTask:
             dwell_cap_s=self.model.config.dwell_time_cap_s,
             huber_delta=self.huber_delta,
         )
-        return parts.total, {"bce": float(parts.bce.detach()), "dwell": float(parts.dwell.detach())}
+        if not self.listwise:
+            return parts.total, {"bce": float(parts.bce.detach()), "dwell": float(parts.dwell.detach())}
+        # listwise: the favorite logit orders the slate, as it orders retrieval's top K at evaluation
+        valid = torch.from_numpy(cands >= 0)
+        target = torch.from_numpy(np.isfinite(dwell)).float()  # [B, C] one-hot next movie
+        if self.teacher is not None:
+            target = self.teacher.mix(target, users, hist, rates, cands)
+        slate = slate_softmax_loss(logits[..., int(Action.FAVORITE)], target, valid)
+        total = slate + self.dwell_loss_weight * parts.dwell
+        return total, {"slate": float(slate.detach()), "dwell": float(parts.dwell.detach())}
 
     def after_step(self, batch: tuple[np.ndarray, ...]) -> None:
         return None
@@ -221,6 +238,46 @@ class Ml100kRankerTask:
 
     def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
         return None
+
+
+class Teacher:
+    """Soft slate targets from a trained retrieval model (distillation into the ranker).
+
+    target = (1 − w)·one-hot(next movie) + w·softmax(retrieval scores / temperature) over the slate, where
+    movies already in the history get no teacher mass: the next movie is never a repeat, so the ranker
+    learns retrieval's order of unseen movies and to put seen ones last.
+    """
+
+    def __init__(self, model: RetrievalModel, inputs: MlInputs, *, weight: float, temperature: float) -> None:
+        if not 0.0 <= weight <= 1.0 or temperature <= 0.0:
+            raise ValueError(f"teacher weight must be in [0, 1] and temperature > 0, not {weight}, {temperature}")
+        self.model, self.inputs, self.weight, self.temperature = model, inputs, weight, temperature
+
+    def mix(
+        self, one_hot: torch.Tensor, users: np.ndarray, hist: np.ndarray, rates: np.ndarray, cands: np.ndarray
+    ) -> torch.Tensor:
+        """[B, C] target distribution from the one-hot next movie [B, C] and the slate cands [B, C]."""
+        with torch.no_grad():
+            u = self.model.encode_user(self.inputs.prefix(users, hist, rates))  # [B, D]
+            c = self.model.encode_candidates(self.inputs.candidates(cands))  # [B, C, D]
+            scores = torch.einsum("bd,bcd->bc", u, c) / self.temperature
+        seen = ((cands[:, :, None] == hist[:, None, :]) & (hist[:, None, :] >= 0)).any(axis=2)  # [B, C]
+        blocked = torch.from_numpy(seen | (cands < 0)) & (one_hot == 0)
+        soft = torch.softmax(scores.masked_fill(blocked, -math.inf), dim=1)
+        return (1.0 - self.weight) * one_hot + self.weight * soft
+
+
+def warm_start(ranker: PhoenixRanker, retrieval: RetrievalModel) -> list[str]:
+    """Copy every retrieval parameter the ranker has under the same name and shape (hash tables, history
+    projections, transformer): the ranker starts from a user encoder and movie embeddings that already
+    know the catalogue. Returns the copied names."""
+    theirs = retrieval.state_dict()
+    mine = ranker.state_dict()
+    copied = [k for k, v in theirs.items() if k in mine and mine[k].shape == v.shape]
+    if not any(k.startswith("transformer.") for k in copied):
+        raise ValueError("warm start: the ranker's transformer does not match the retrieval model's")
+    ranker.load_state_dict({**mine, **{k: theirs[k] for k in copied}})
+    return copied
 
 
 def retrieval_scores(
