@@ -48,7 +48,8 @@ def ranker(
     """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward, and the
     ranking service under concurrent requests (micro-batched and not).
 
-    Runs in a fresh interpreter with OMP_WAIT_POLICY=PASSIVE unless the environment sets it.
+    Runs in a fresh interpreter with the serving OpenMP spin policy (GOMP_SPINCOUNT=3000) unless the
+    environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT.
     """
     from foryou.phoenix.bench import run_in_subprocess
     from foryou.phoenix_service.bench import run_service_bench

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import os
 
-# PyTorch's OpenMP threads spin while idle by default; on a small shared host that starves the other
-# threads of a serving process (see docs/decisions.md, Phoenix benchmark). Set before torch loads.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+from foryou.core.openmp import set_default_spin
 
-import typer
+# Before torch loads: OpenMP threads spin only briefly while idle (decision 79).
+set_default_spin(os.environ)
 
-from foryou import __version__
-from foryou.cli import bench, data, demo, eval_, ingest, phoenix, serve, thunder, train, world
-from foryou.core.allocator import keep_freed_memory
+import typer  # noqa: E402 (after the OpenMP policy)
+
+from foryou import __version__  # noqa: E402 (after the OpenMP policy)
+from foryou.cli import bench, data, demo, eval_, ingest, phoenix, serve, thunder, train, world  # noqa: E402 (after the OpenMP policy)
+from foryou.core.allocator import keep_freed_memory  # noqa: E402 (after the OpenMP policy)
 
 # Every long-lived command (serve, bench, train) reuses its large buffers instead of faulting them in.
 keep_freed_memory()

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from foryou.core.allocator import keep_freed_memory
+from foryou.core.openmp import set_default_spin
 from foryou.phoenix.batch import PhoenixBatch
 from foryou.phoenix.config import InputConfig, PhoenixConfig, TransformerConfig
 from foryou.phoenix.ranker import PhoenixRanker, score_candidates
@@ -137,20 +138,19 @@ def _run(counts: Sequence[int], repeats: int, warmup: int, threads: int, chunk_s
     }
 
 
-# libgomp threads spin while waiting for work; on a shared 2-core machine a spinning thread whose partner
-# was descheduled wastes whole time slices (measured: p50 6-10x worse under load). Passive waiting must
-# be chosen before the OpenMP runtime loads, hence a fresh interpreter.
-BENCH_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
+# The ranker runs in a fresh interpreter so that the OpenMP spin policy of `foryou` serving (decision 79)
+# is in force before the OpenMP runtime loads.
 
 
 def run_in_subprocess(
     *, counts: Sequence[int], repeats: int, threads: int, chunk_size: int | None, timeout_s: float = 1800.0
 ) -> dict[str, Any]:
-    """`run_ranker_bench` in a fresh interpreter with `BENCH_ENV` (caller's own settings win)."""
+    """`run_ranker_bench` in a fresh interpreter with the serving spin policy (caller's own settings win)."""
     import foryou
 
     src = str(Path(foryou.__file__).resolve().parents[1])
-    env = {**BENCH_ENV, **os.environ}
+    env = dict(os.environ)
+    set_default_spin(env)
     env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])])
     args = [sys.executable, "-m", "foryou.phoenix.bench", "--repeats", str(repeats), "--threads", str(threads)]
     args += ["--candidates", *map(str, counts)]
@@ -158,7 +158,8 @@ def run_in_subprocess(
         args += ["--chunk-size", str(chunk_size)]
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=True, timeout=timeout_s)
     result: dict[str, Any] = json.loads(done.stdout)
-    result["omp_wait_policy"] = env["OMP_WAIT_POLICY"]
+    result["omp_wait_policy"] = env.get("OMP_WAIT_POLICY", "default")
+    result["gomp_spincount"] = env.get("GOMP_SPINCOUNT", "default")
     return result
 
 
