@@ -31,6 +31,7 @@ def serve(
 
     from foryou.core.clock import SystemClock
     from foryou.params import load_params
+    from foryou.serving.gc_policy import settle_for_serving
     from foryou.thunder.node import NodeOptions, ThunderNode
     from foryou.thunder.service import ThunderServer
     from foryou.transport.embedded import EmbeddedLog
@@ -54,6 +55,7 @@ def serve(
     if metrics_port:
         start_http_server(metrics_port, addr=host, registry=node.metrics.registry)
     node.start()
+    settle_for_serving()  # the store is numpy columns; a larger young threshold keeps queries free of GC pauses
 
     async def run() -> None:
         server = ThunderServer(node.posts, lambda: node.ready, host=host, port=port)

@@ -14,6 +14,7 @@ from foryou._proto.foryou.events.v1 import events_pb2
 from foryou.core.clock import FixedClock
 from foryou.core.snowflake import TIMESTAMP_SHIFT, TWITTER_EPOCH_MS
 from foryou.params import Params
+from foryou.serving.gc_policy import settle_for_serving
 from foryou.thunder.bulk_load import bulk_load
 from foryou.thunder.config import StoreConfig
 from foryou.thunder.in_network import InNetworkPosts, InNetworkRequest, ServiceLimits
@@ -213,6 +214,7 @@ def run_bench(
         "followees": n_followees,
         "authors": len(store.author_index),
     }
+    settle_for_serving()  # as `foryou thunder serve` does once the store is loaded
     result.update(measure_queries(store, corpus, n_followees=n_followees, queries=queries, seed=seed))
     ingest = measure_ingest(corpus, events=ingest_events, params=params)
     result["ingest_events_per_s"] = ingest["ingest_events_per_s"]
