@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -71,46 +72,36 @@ def test_retrieval_loss_decreases(data: Ml100kData, tmp_path: Path) -> None:
     assert torch.all(task.model.tables.post.weight[0] == 0)  # padding row never moves
 
 
-def test_ranker_loss_decreases(data: Ml100kData, tmp_path: Path) -> None:
+def _ranker_task(data: Ml100kData, **options: Any) -> tuple[PhoenixRanker, Ml100kRankerTask, list[object]]:
+    """A small ML-100K ranker task validated by its own loss; `options` override the task's defaults."""
     torch.manual_seed(0)
     model = PhoenixRanker(ranker_config())
     ref: list[object] = []
-    task = Ml100kRankerTask(
-        model,
-        MlInputs(data, model.config.inputs, use_user_token=True),
-        batch_size=4,
-        pos_weight=torch.ones(18),
-        dwell_loss_weight=0.1,
-        huber_delta=1.0,
-        cuts_per_window=3,
-        popularity_power=0.0,
-        seed=0,
-        validator=_loss_validator(ref),  # type: ignore[arg-type]
-    )
+    settings: dict[str, Any] = {
+        "batch_size": 4,
+        "pos_weight": torch.ones(18),
+        "dwell_loss_weight": 0.1,
+        "huber_delta": 1.0,
+        "cuts_per_window": 3,
+        "popularity_power": 0.0,
+        "seed": 0,
+        "validator": _loss_validator(ref),
+        **options,
+    }
+    task = Ml100kRankerTask(model, MlInputs(data, model.config.inputs, use_user_token=True), **settings)
     ref.append(task)
+    return model, task, ref
+
+
+def test_ranker_loss_decreases(data: Ml100kData, tmp_path: Path) -> None:
+    _, task, _ = _ranker_task(data)
     result = fit(task, FitConfig(out=tmp_path, epochs=10, lr=1e-2, patience=0, progress=False))
     losses = [row["val_loss"] for row in result.history]
     assert losses[-1] < 0.7 * losses[0]
 
 
 def test_listwise_ranker_loss_decreases(data: Ml100kData, tmp_path: Path) -> None:
-    torch.manual_seed(0)
-    model = PhoenixRanker(ranker_config())
-    ref: list[object] = []
-    task = Ml100kRankerTask(
-        model,
-        MlInputs(data, model.config.inputs, use_user_token=True),
-        batch_size=4,
-        pos_weight=torch.ones(18),
-        dwell_loss_weight=0.1,
-        huber_delta=1.0,
-        cuts_per_window=2,
-        popularity_power=0.0,
-        listwise=True,
-        seed=0,
-        validator=_loss_validator(ref),  # type: ignore[arg-type]
-    )
-    ref.append(task)
+    model, task, ref = _ranker_task(data, cuts_per_window=2, listwise=True)
     with torch.no_grad():
         before = _loss_validator(ref)(model)["loss"]  # type: ignore[operator]
     cfg = FitConfig(out=tmp_path, epochs=4, lr=2e-2, patience=0, progress=False, lr_schedule="cosine", warmup_steps=2)
@@ -236,6 +227,7 @@ def test_cumulative_user_vectors_equal_encode_user_of_each_prefix(data: Ml100kDa
 _SCORE_SCRIPT = """
 import sys, numpy as np
 from pathlib import Path
+from typing import Any
 from foryou.phoenix import load_checkpoint
 from foryou.training import MlInputs, retrieval_scores
 from tiny_training_data import tiny_data
