@@ -55,7 +55,7 @@ def demo(
         started = await start(Params(), options, events=[world], clock=world_clock(world))
         _step(f"ready in {time.perf_counter() - started_at:.0f}s: {started.imported} events")
 
-        await serve_until_stopped(started, lambda s: _print_feed(s, world, token), wait=keep_serving)
+        await serve_until_stopped(started, lambda s: _print_feed(s, world, token, keep_serving), wait=keep_serving)
 
     asyncio.run(main())
 
@@ -109,7 +109,7 @@ def _viewer(world: Path) -> int:
     return max(counts, key=lambda u: (counts[u], -u))
 
 
-async def _print_feed(started: Any, world: Path, token: str) -> None:
+async def _print_feed(started: Any, world: Path, token: str, serving: bool) -> None:
     import httpx
 
     base = f"http://127.0.0.1:{started.http_port}"
@@ -132,13 +132,23 @@ async def _print_feed(started: Any, world: Path, token: str) -> None:
         text = (post.get("text") or "").replace("\n", " ")[:60]
         typer.echo(f"{i + 1:>3}. {post['score']:8.4f}  @{author:<14} {source}")
         typer.echo(f"      {why}  | {text}")
-    typer.echo(
-        "\nTry it yourself:\n"
+    query = (
         f"  curl -s -X POST {base}/v1/scored-posts -H 'content-type: application/json' \\\n"
         f"       -d '{{\"viewer_id\": {viewer}}}'\n"
         f"  grpcurl -plaintext -d '{{\"viewer_id\": {viewer}}}' 127.0.0.1:{started.grpc_port} "
         "foryou.v1.ScoredPostsService/GetScoredPosts\n"
-        f"  curl -s -H 'X-Admin-Token: {token}' {base}/v1/explain/{body['request_id']}\n"
+    )
+    if not serving:
+        typer.echo(
+            "\nThe server stops now: this run is not attached to a terminal (or --no-serve was given).\n"
+            "To keep it up, run `.venv/bin/foryou demo --serve` (it reuses the world and the models and prints\n"
+            "its own admin token), then query it:\n" + query
+        )
+        return
+    typer.echo(
+        "\nTry it yourself (Ctrl-C stops the server):\n"
+        + query
+        + f"  curl -s -H 'X-Admin-Token: {token}' {base}/v1/explain/{body['request_id']}\n"
         f"  open {base}/?token={token}   (the feed explorer)\n"
         f"  metrics: {base}/metrics   health: {base}/healthz\n"
     )
