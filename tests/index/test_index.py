@@ -89,6 +89,27 @@ def test_ann_live_updates(make) -> None:  # type: ignore[no-untyped-def]
     assert index.search(vecs[4], 2).ids[0].tolist()[:2] in ([5, 5], [5, 0]) or 5 in index.search(vecs[4], 5).ids[0]
 
 
+@pytest.mark.parametrize("backend", ["ivf", "hnsw"])
+def test_ann_below_its_training_size_answers_like_exact(backend: str) -> None:
+    """A fresh deployment starts empty: until IVF has enough rows to train on it must answer exactly
+    (an empty table is falsy; the fallback once searched a table of its own that never filled)."""
+    vecs = clustered_corpus(301, 16, clusters=5, seed=4)
+    ids = np.arange(1, 301, dtype=np.uint64)
+    ann = build_index(Params({"retrieval.index": backend, "retrieval.ivf.nlist": 64}), 16)
+    exact = ExactIndex(16)
+    for index in (ann, exact):
+        index.add(ids[:150], vecs[:150])
+        index.add(ids[150:], vecs[150:300])
+    if isinstance(ann, IVFIndex):
+        assert len(ann) < ann.train_size
+    truth, got = exact.search(vecs[300], 20).ids[0], ann.search(vecs[300], 20).ids[0]
+    assert len(set(truth.tolist()) & set(got.tolist())) >= 18
+    shared = VectorTable(16)  # indexes built on one (still empty) table see rows added through either
+    first, second = ExactIndex(16, shared), IVFIndex(16, nlist=64, nprobe=4, table=shared)
+    first.add(ids[:10], vecs[:10])
+    assert second.search(vecs[0], 1).ids[0, 0] == 1
+
+
 def test_snapshot_round_trip_and_backend_switch(tmp_path: Path) -> None:
     vecs = clustered_corpus(300, 8, clusters=4, seed=3)
     index = ExactIndex(8)

@@ -47,7 +47,7 @@ class IVFIndex:
 
     def __init__(self, dim: int, *, nlist: int, nprobe: int, table: VectorTable | None = None) -> None:
         self.dim, self.nlist, self.nprobe = dim, nlist, nprobe
-        self.table = table or VectorTable(dim)
+        self.table = table if table is not None else VectorTable(dim)  # an empty table is falsy
         self._exact = ExactIndex(dim, self.table, int8_min_rows=_NO_INT8)  # only serves untrained, small tables
         self._ivf: Any = None
         if len(self.table) >= self.train_size:
@@ -105,7 +105,7 @@ class HNSWIndex:
 
     def __init__(self, dim: int, *, m: int, ef_search: int, table: VectorTable | None = None) -> None:
         self.dim, self.m, self.ef_search = dim, m, ef_search
-        self.table = table or VectorTable(dim)
+        self.table = table if table is not None else VectorTable(dim)  # an empty table is falsy
         self._dead: set[int] = set()
         self.rebuild()
 

@@ -32,7 +32,7 @@ class ExactIndex:
 
     def __init__(self, dim: int, table: VectorTable | None = None, *, int8_min_rows: int = _INT8_MIN_ROWS) -> None:
         self.dim = dim
-        self.table = table or VectorTable(dim)
+        self.table = table if table is not None else VectorTable(dim)  # an empty table is falsy
         self.int8_min_rows = int8_min_rows
         self._prepare()
 
