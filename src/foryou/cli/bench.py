@@ -89,6 +89,8 @@ def bench_thunder(
 
     from foryou.thunder.bench import run_bench
 
+    if followees > authors:
+        raise typer.BadParameter(f"{followees} followees from {authors} authors", param_hint="--followees")
     result = run_bench(
         posts=posts, authors=authors, n_followees=followees, queries=queries, ingest_events=ingest_events, seed=seed
     )

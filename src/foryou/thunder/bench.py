@@ -76,6 +76,8 @@ def synthetic_corpus(n_posts: int, n_authors: int, seed: int) -> Corpus:
 def followees(corpus: Corpus, count: int, rng: np.random.Generator) -> list[int]:
     """Half picked in proportion to activity (popular accounts), half uniformly (friends)."""
     n = corpus.author_weight.shape[0]
+    if count > n:
+        raise ValueError(f"cannot pick {count} followees from {n} authors")
     popular = rng.choice(n, size=count // 2, replace=False, p=corpus.author_weight)
     anyone = rng.choice(n, size=count - count // 2, replace=False)
     picked = list(dict.fromkeys((np.concatenate((popular, anyone)) + 1).tolist()))
