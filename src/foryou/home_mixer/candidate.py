@@ -6,6 +6,7 @@ None (ids 0 are normalised to None at the edges).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -54,7 +55,7 @@ class PostCandidate:
     author_followers_count: int | None = None
     author_screen_name: str | None = None
     retweeted_screen_name: str | None = None
-    phoenix_scores: dict[str, float] | None = None  # SCORE_KEYS → value; None = not scored
+    phoenix_scores: Mapping[str, float] | None = None  # SCORE_KEYS → value; None = not scored
     prediction_request_id: int | None = None
     last_scored_at_ms: int | None = None
     weighted_score: float | None = None

@@ -11,6 +11,7 @@ from typing import Any
 
 from foryou._proto.foryou.mixer.v1 import scored_posts_pb2 as pb
 from foryou.core.errors import InvalidInputError
+from foryou.core.predictions import as_plain
 from foryou.home_mixer.bloom import BloomFilter
 from foryou.home_mixer.candidate import PostCandidate, VisibilityAction
 from foryou.home_mixer.explain import score_terms
@@ -138,7 +139,7 @@ def post_json(c: PostCandidate) -> dict[str, Any]:
         "screen_names": {str(k): v for k, v in screen_names(c).items()},
         "text": c.tweet_text,
         "video_duration_ms": c.video_duration_ms,
-        "phoenix_scores": c.phoenix_scores,
+        "phoenix_scores": as_plain(c.phoenix_scores),
         "visibility": None
         if c.visibility is None
         else {"action": c.visibility.action.name, "labels": list(c.visibility.labels)},

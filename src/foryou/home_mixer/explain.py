@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from foryou.home_mixer.scorers.weighted_scorer import WeightedScorer
@@ -30,7 +31,7 @@ def fate(entry: CandidateTrace | None) -> str:
     return "not selected"
 
 
-def score_terms(scores: dict[str, float] | None, video_duration_ms: int | None, params: Params) -> dict[str, Any]:
+def score_terms(scores: Mapping[str, float] | None, video_duration_ms: int | None, params: Params) -> dict[str, Any]:
     """Each head's weight × value, their sum, the offset branch and the weighted score (as the scorer does)."""
     b = WeightedScorer.from_params(params).breakdown(scores, video_duration_ms)
     return {"terms": b.terms, "combined": b.combined, "offset_branch": b.branch, "weighted_score": b.weighted_score}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from foryou._proto.foryou.phoenix.v1 import phoenix_pb2 as pb
 from foryou.core.actions import ACTION_NAMES, NUM_DISCRETE_ACTIONS
+from foryou.core.predictions import rows_of_one_table
 from foryou.events.uas import AggregatedAction
 
 HEADS = ACTION_NAMES[:NUM_DISCRETE_ACTIONS]
@@ -33,7 +34,10 @@ def history_from_wire(actions: Sequence[pb.HistoryAction]) -> list[AggregatedAct
     ]
 
 
-def predictions_to_wire(predictions: Sequence[dict[str, float] | None]) -> list[pb.ActionPredictions]:
+def predictions_to_wire(predictions: Sequence[Mapping[str, float] | None]) -> list[pb.ActionPredictions]:
+    table = rows_of_one_table(predictions, (*HEADS, "dwell_time"))
+    if table is not None:  # the service's own answer: read its table row by row
+        return [pb.ActionPredictions(probabilities=row[:-1], dwell_time_s=row[-1]) for row in table.tolist()]
     out = []
     for p in predictions:
         if p is None:

@@ -19,11 +19,14 @@ import torch
 
 from foryou.core.actions import ACTION_NAMES as SCORE_KEYS
 from foryou.core.errors import InvalidInputError, ResourceExhaustedError, UnavailableError
+from foryou.core.predictions import PredictionColumns, PredictionRow, prediction_rows
 from foryou.events.uas import AggregatedAction
 from foryou.phoenix import PhoenixRanker, PrefixCache, build_candidates, build_prefix, serving_outputs
 from foryou.phoenix.transformer import LayerCache
 from foryou.phoenix_service.history import history_entries, sequence_key
 from foryou.phoenix_service.model_host import ModelHost
+
+_COLUMNS = PredictionColumns((*SCORE_KEYS[:-1], "dwell_time"))
 
 
 @dataclass
@@ -32,7 +35,7 @@ class _Job:
     actions: Sequence[AggregatedAction]
     candidates: list[tuple[int, int]]
     surface: int
-    future: asyncio.Future[list[dict[str, float] | None]]
+    future: asyncio.Future[list[PredictionRow]]
 
 
 @dataclass
@@ -80,8 +83,8 @@ class RankingService:
         candidates: Sequence[tuple[int, int]],
         surface: int,
         deadline_s: float | None = None,
-    ) -> list[dict[str, float] | None]:
-        """Per candidate, in order: 18 probabilities and dwell_time (seconds)."""
+    ) -> list[PredictionRow]:
+        """Per candidate, in order: 18 probabilities and dwell_time (seconds), as mappings."""
         if len(candidates) > self.max_candidates:
             raise InvalidInputError(f"{len(candidates)} candidates exceed the limit of {self.max_candidates}")
         if not candidates:
@@ -134,7 +137,7 @@ class RankingService:
                 self.stats.requests += len(jobs)
                 self.stats.candidates += count
 
-    def _score_batch(self, jobs: list[_Job]) -> list[list[dict[str, float] | None]]:
+    def _score_batch(self, jobs: list[_Job]) -> list[list[PredictionRow]]:
         models = self.host.current
         ranker = models.ranker
         if ranker is None:
@@ -157,13 +160,9 @@ class RankingService:
                 dim=1,
             )
             out = serving_outputs(logits, dwell_time_cap_s=self.dwell_cap)
-        # [B, C, 18 + 1]: the probabilities, then dwell time; float32 values, as Python floats
-        table = torch.cat([out.probabilities.float(), out.dwell_time_s.float()[..., None]], dim=-1).double()
-        keys = (*SCORE_KEYS[:-1], "dwell_time")
-        return [
-            [dict(zip(keys, values, strict=True)) for values in table[row, : len(job.candidates)].tolist()]
-            for row, job in enumerate(jobs)
-        ]
+        # [B, C, 18 + 1]: the probabilities, then dwell time; float32 values, read as Python floats
+        table = torch.cat([out.probabilities.float(), out.dwell_time_s.float()[..., None]], dim=-1).double().numpy()
+        return [prediction_rows(table[row, : len(job.candidates)], _COLUMNS) for row, job in enumerate(jobs)]
 
     def _prefix(self, ranker: PhoenixRanker, version: int, job: _Job) -> PrefixCache:
         inputs = ranker.config.inputs

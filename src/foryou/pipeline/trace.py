@@ -11,6 +11,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -160,15 +161,22 @@ def _candidate_dict(entry: CandidateTrace) -> dict[str, Any]:
     return {
         "sources": [{"source": s, "rank": r} for s, r in entry.sources],
         "removed_by": asdict(entry.removed_by) if entry.removed_by else None,
-        "scores": entry.scores,
+        "scores": {scorer: _plain_values(fields) for scorer, fields in entry.scores.items()},
         "selection": asdict(entry.selection),
-        "fields": entry.fields,
+        "fields": _plain_values(entry.fields),
     }
+
+
+def _plain_values(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Mapping values that are views (e.g. prediction rows) as plain dicts, so any JSON encoder takes them."""
+    return {k: dict(v) if isinstance(v, Mapping) and not isinstance(v, dict) else v for k, v in fields.items()}
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, float | int | str | bool) or value is None:
         return value
+    if isinstance(value, Mapping):  # e.g. prediction rows: views into a table, serialised as their items
+        return dict(value)
     if hasattr(value, "__dict__"):
         return vars(value)
     return str(value)

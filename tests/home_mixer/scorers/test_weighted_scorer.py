@@ -2,12 +2,15 @@
 
 import asyncio
 import math
+import random
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from foryou.home_mixer.candidate import HEAD_NAMES, PostCandidate
+from foryou.core.predictions import PredictionColumns, prediction_rows
+from foryou.home_mixer.candidate import HEAD_NAMES, SCORE_KEYS, PostCandidate
 from foryou.home_mixer.scorers.weighted_scorer import ScoringWeights, WeightedScorer
 from foryou.params import Params
 
@@ -119,3 +122,21 @@ def test_batch_scoring_matches_the_per_candidate_rule(rows: list[tuple[dict[str,
     out = asyncio.run(SCORER.score(query(), cands, context()))
     expected = [SCORER.weighted_score(s, v) for s, v in rows]
     assert [c.weighted_score for c in out] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+@given(st.lists(st.tuples(full_score_dicts, video_ms), min_size=1, max_size=30), st.randoms())
+def test_prediction_rows_of_one_table_score_as_their_dicts(
+    rows: list[tuple[dict[str, float], int | None]], rnd: random.Random
+) -> None:
+    """The ranking service's answer (row views of one table, columns in any order, rows shuffled or
+    repeated) scores exactly as the same values in dicts."""
+    keys = list(SCORE_KEYS)
+    rnd.shuffle(keys)
+    table = np.array([[s[k] for k in keys] for s, _ in rows], dtype=np.float64)
+    views = prediction_rows(table, PredictionColumns(keys))
+    order = [rnd.randrange(len(rows)) for _ in rows]
+    from_rows = [post(i + 1, phoenix_scores=views[j], video_duration_ms=rows[j][1]) for i, j in enumerate(order)]
+    from_dicts = [post(i + 1, phoenix_scores=rows[j][0], video_duration_ms=rows[j][1]) for i, j in enumerate(order)]
+    got = [c.weighted_score for c in asyncio.run(SCORER.score(query(), from_rows, context()))]
+    expected = [c.weighted_score for c in asyncio.run(SCORER.score(query(), from_dicts, context()))]
+    assert got == expected

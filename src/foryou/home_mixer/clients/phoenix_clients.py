@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import grpc
 
@@ -30,7 +30,7 @@ class InProcessPredictionClient:
 
     async def predict(
         self, *, user_id: int, sequence: UserActionSequence, candidates: Sequence[tuple[int, int]], surface: int
-    ) -> list[dict[str, float] | None]:
+    ) -> Sequence[Mapping[str, float] | None]:
         return await self.service.predict(
             user_id=user_id, sequence=sequence.actions, candidates=candidates, surface=surface
         )
@@ -67,7 +67,7 @@ class GrpcPredictionClient:
 
     async def predict(
         self, *, user_id: int, sequence: UserActionSequence, candidates: Sequence[tuple[int, int]], surface: int
-    ) -> list[dict[str, float] | None]:
+    ) -> Sequence[Mapping[str, float] | None]:
         request = phoenix_pb2.PredictRequest(
             user_id=user_id,
             history=history_to_wire(sequence.actions),

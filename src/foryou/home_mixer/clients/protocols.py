@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from foryou.events.uas import RawAction
@@ -34,7 +34,7 @@ class RetrievalClient(Protocol):
 class PredictionClient(Protocol):
     async def predict(
         self, *, user_id: int, sequence: UserActionSequence, candidates: Sequence[tuple[int, int]], surface: int
-    ) -> list[dict[str, float] | None]:
+    ) -> Sequence[Mapping[str, float] | None]:
         """Per (original_id, original_author), in order: 18 probabilities + dwell_time, or None."""
         ...
 

@@ -8,13 +8,14 @@ non-negative one. POS/NEG/TOTAL are derived from the configured weights, never h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
+from foryou.core.predictions import rows_of_one_table
 from foryou.home_mixer.candidate import HEAD_NAMES, PostCandidate
 from foryou.home_mixer.query import ScoredPostsQuery
 from foryou.home_mixer.scorers.degraded import recency_fallback_active
@@ -76,7 +77,8 @@ class WeightedScorer(Scorer[ScoredPostsQuery, PostCandidate]):
         self._weights_video = tuple(with_vqv)
         self._weights_other = tuple((h, 0.0 if h == VQV else w) for h, w in with_vqv)
         # every head and dwell_time of one score dict, in weight order (raises if one is missing)
-        self._values: Callable[[Any], tuple[float, ...]] = itemgetter(*(h for h, _ in with_vqv))
+        self._keys = tuple(h for h, _ in with_vqv)
+        self._values: Callable[[Any], tuple[float, ...]] = itemgetter(*self._keys)
         self._column_weights = [
             (w, w_other) for (_, w), (_, w_other) in zip(with_vqv, self._weights_other, strict=True)
         ]
@@ -100,10 +102,12 @@ class WeightedScorer(Scorer[ScoredPostsQuery, PostCandidate]):
         """`weighted_score` of every candidate; as numpy columns when every candidate has all heads.
         The columns are added in head order, one at a time, so each sum rounds as `combined` does."""
         values = self._values
-        try:
-            table = np.array([values(c.phoenix_scores) for c in candidates], dtype=np.float64)
-        except (TypeError, KeyError, ValueError):  # unscored or partial predictions: the per-candidate rule
-            return [self.weighted_score(c.phoenix_scores, c.video_duration_ms) for c in candidates]
+        table = rows_of_one_table([c.phoenix_scores for c in candidates], self._keys)
+        if table is None:
+            try:
+                table = np.array([values(c.phoenix_scores) for c in candidates], dtype=np.float64)
+            except (TypeError, KeyError, ValueError):  # unscored or partial predictions: the per-candidate rule
+                return [self.weighted_score(c.phoenix_scores, c.video_duration_ms) for c in candidates]
         if not candidates or table.shape != (len(candidates), len(self._column_weights)):
             return [self.weighted_score(c.phoenix_scores, c.video_duration_ms) for c in candidates]
         min_video = self.weights.min_video_duration_ms
@@ -117,16 +121,16 @@ class WeightedScorer(Scorer[ScoredPostsQuery, PostCandidate]):
         negative = (combined + self.neg) / self.total * self.weights.offset
         return list(np.where(combined < 0, negative, combined + self.weights.offset).tolist())
 
-    def weighted_score(self, scores: dict[str, float] | None, video_duration_ms: int | None) -> float:
+    def weighted_score(self, scores: Mapping[str, float] | None, video_duration_ms: int | None) -> float:
         return self._offset(self.combined(scores, video_duration_ms))[1]
 
-    def combined(self, scores: dict[str, float] | None, video_duration_ms: int | None) -> float:
+    def combined(self, scores: Mapping[str, float] | None, video_duration_ms: int | None) -> float:
         if not scores:
             return 0.0
         get = scores.get
         return sum([w * get(head, 0.0) for head, w in self._weights_for(video_duration_ms)])
 
-    def terms(self, scores: dict[str, float] | None, video_duration_ms: int | None) -> dict[str, float]:
+    def terms(self, scores: Mapping[str, float] | None, video_duration_ms: int | None) -> dict[str, float]:
         """weight × value per head and dwell_time, in the order `combined` adds them."""
         scores = scores or {}
         return {head: w * scores.get(head, 0.0) for head, w in self._weights_for(video_duration_ms)}
@@ -135,7 +139,7 @@ class WeightedScorer(Scorer[ScoredPostsQuery, PostCandidate]):
         long_video = video_duration_ms is not None and video_duration_ms > self.weights.min_video_duration_ms
         return self._weights_video if long_video else self._weights_other
 
-    def breakdown(self, scores: dict[str, float] | None, video_duration_ms: int | None) -> WeightedBreakdown:
+    def breakdown(self, scores: Mapping[str, float] | None, video_duration_ms: int | None) -> WeightedBreakdown:
         terms = self.terms(scores, video_duration_ms)
         combined = sum(terms.values())
         branch, value = self._offset(combined)
