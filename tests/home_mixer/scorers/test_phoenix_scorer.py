@@ -21,6 +21,13 @@ def test_scores_by_original_and_dedupes_the_request() -> None:
     assert not ctx.degraded
 
 
+def test_each_candidate_gets_its_own_original_s_scores_in_order() -> None:
+    cands = [PostCandidate(i, author_id=1) for i in (9, 3, 7)]
+    cands.append(PostCandidate(8, author_id=2, retweeted_tweet_id=4, retweeted_user_id=1))  # original not a candidate
+    out = run(PhoenixScorer(Ranker(), enabled=True, timeout_ms=1000).score(query(), cands, context()))
+    assert [c.phoenix_scores["favorite"] if c.phoenix_scores else None for c in out] == [0.009, 0.003, 0.007, 0.004]
+
+
 def test_degraded_reasons() -> None:
     cands = [PostCandidate(5, author_id=1)]
     cases = [

@@ -93,14 +93,17 @@ class StoreServedHistory:
         return list(await self.store.recent(UserId(viewer_id), now_ms, max_age_s, max_ids))
 
 
-def store_readers(stores: Stores, *, cache_posts: bool = True) -> dict[str, Any]:
-    """The six store-backed fields of `ForYouClients` over one `Stores` bundle."""
+def store_readers(stores: Stores, *, cache_posts: bool | None = None) -> dict[str, Any]:
+    """The six store-backed fields of `ForYouClients` over one `Stores` bundle. Post reads go through
+    `CachedPosts` when the stores are a database (`cache_posts=None`); in memory the cache would only
+    add a second dictionary lookup to the first."""
     posts = StorePosts(stores)
+    cache = stores.engine is not None if cache_posts is None else cache_posts
     return {
         "user_actions": StoreUserActions(stores),
         "social_graph": StoreSocialGraph(stores),
         "served_history": StoreServedHistory(stores),
-        "posts": CachedPosts(posts) if cache_posts else posts,
+        "posts": CachedPosts(posts) if cache else posts,
         "users": StoreUsers(stores),
         "safety_labels": StoreSafetyLabels(stores),
     }

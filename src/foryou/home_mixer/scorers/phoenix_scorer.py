@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Mapping, Sequence
 
 from foryou.core import ProductSurface
 from foryou.home_mixer.candidate import PostCandidate
@@ -53,15 +54,20 @@ class PhoenixScorer(Scorer[ScoredPostsQuery, PostCandidate]):
         except Exception:
             context.mark_degraded("ranker_error")
             return candidates
-        by_original = {pair[0]: p for pair, p in zip(originals, predictions, strict=False) if p is not None}
-        if candidates and not by_original:
+        scores: Sequence[Mapping[str, float] | None]
+        if len(originals) == len(pairs) and len(predictions) == len(pairs):
+            scores = predictions  # no two candidates share an original: the answer is already in order
+        else:
+            by_original = {pair[0]: p for pair, p in zip(originals, predictions, strict=False) if p is not None}
+            scores = [by_original.get(original) for original, _ in pairs]
+        if candidates and all(s is None for s in scores):
             context.mark_degraded("ranker_empty")
             return candidates
         request_id = _prediction_request_id(context.request_id)
         now_ms = query.now_ms
         # Set in place, as the later scorers do: scorers run one at a time and nothing awaits below.
-        for cand, (original, _) in zip(candidates, pairs, strict=True):
-            cand.phoenix_scores = by_original.get(original)
+        for cand, score in zip(candidates, scores, strict=True):
+            cand.phoenix_scores = score
             cand.prediction_request_id = request_id
             cand.last_scored_at_ms = now_ms
         return candidates
