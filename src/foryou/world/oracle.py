@@ -198,8 +198,17 @@ class Oracle:
     ) -> np.ndarray:
         """[N, 19]: true probabilities of heads 0–17 and expected dwell seconds (head 18) per pair, with
         the graph as of `at_ms` (per pair or one time; None = the end of the world)."""
+        return self._probs(user_ids, post_ids, at_ms)[0]
+
+    def _probs(
+        self,
+        user_ids: Sequence[int] | np.ndarray,
+        post_ids: Sequence[int] | np.ndarray,
+        at_ms: int | np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """[N, 19] true action probabilities and the [N] post rows they belong to."""
         users, posts = np.broadcast_arrays(self._user_index(user_ids), self.post_index(post_ids))
-        return expected_actions(self._features(users, posts, at_ms), self.config.truth)
+        return expected_actions(self._features(users, posts, at_ms), self.config.truth), posts
 
     def value(
         self,
@@ -208,8 +217,7 @@ class Oracle:
         at_ms: int | np.ndarray | None = None,
     ) -> np.ndarray:
         """[N]: true weighted value (SPEC §3.9 `combined`) of each pair."""
-        users, posts = np.broadcast_arrays(self._user_index(user_ids), self.post_index(post_ids))
-        probs = expected_actions(self._features(users, posts, at_ms), self.config.truth)
+        probs, posts = self._probs(user_ids, post_ids, at_ms)
         orig = self.tables.original[posts]
         video_s = np.where(self.tables.media[orig] == 2, self.tables.video_ms[orig] / 1000.0, 0.0)
         return weighted_value(probs, self.weights, video_s, self.min_video_s)
