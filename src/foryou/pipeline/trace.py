@@ -175,8 +175,6 @@ def _plain_values(fields: Mapping[str, Any]) -> dict[str, Any]:
 def _json_default(value: Any) -> Any:
     if isinstance(value, float | int | str | bool) or value is None:
         return value
-    if isinstance(value, Mapping):  # e.g. prediction rows: views into a table, serialised as their items
-        return dict(value)
     if hasattr(value, "__dict__"):
         return vars(value)
     return str(value)
