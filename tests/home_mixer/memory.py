@@ -116,6 +116,7 @@ class Ranker:
     fail: bool = False
     empty: bool = False
     seen: list[list[tuple[int, int]]] = field(default_factory=list)
+    remote: bool = False
 
     async def predict(
         self, *, user_id: int, sequence: UserActionSequence, candidates: Sequence[tuple[int, int]], surface: int

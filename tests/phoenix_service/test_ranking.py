@@ -71,6 +71,22 @@ def test_prefix_cache_hits_for_the_same_sequence(ranker: PhoenixRanker) -> None:
     service.close()
 
 
+def test_a_request_cancelled_while_queued_is_not_scored(ranker: PhoenixRanker) -> None:
+    service = RankingService(ModelHost(ranker))
+
+    async def go() -> None:
+        given_up = asyncio.ensure_future(service.predict(user_id=1, sequence=SEQ, candidates=CANDS, surface=1))
+        kept = asyncio.ensure_future(service.predict(user_id=2, sequence=SEQ, candidates=CANDS[:4], surface=1))
+        await asyncio.sleep(0)  # both are queued; the worker has not taken them yet
+        given_up.cancel()
+        assert len(await kept) == 4
+
+    asyncio.run(go())
+    assert service.stats.candidates == 4 and service.stats.requests == 1
+    assert service._queued_candidates == 0
+    service.close()
+
+
 def test_bad_input_and_no_model() -> None:
     async def go(service: RankingService, **kw: object) -> object:
         return await service.predict(user_id=1, sequence=[], surface=1, **kw)  # type: ignore[arg-type]

@@ -155,6 +155,54 @@ class MarkDegraded(Scorer[Q, C]):
         return candidates
 
 
+class Prefetching(Scorer[Q, C]):
+    """Prefetch: 10 × id of every fetched candidate, once the hydrator's `gate` is open (so it provably
+    overlaps hydration). Score: the prefetched value, or -1 for a candidate it never saw."""
+
+    owned_fields = ("score",)
+
+    def __init__(self, gate: asyncio.Event | None = None, *, enabled: bool = True, healthy_only: bool = False) -> None:
+        self.gate, self.enabled, self.healthy_only = gate, enabled, healthy_only
+        self.prefetched: list[list[int]] = []
+        self.cancelled = 0
+
+    def enable(self, query: Q) -> bool:
+        return self.enabled
+
+    def enable_in(self, query: Q, context: RequestContext) -> bool:
+        return self.enabled and not (self.healthy_only and context.degraded)
+
+    async def prefetch(self, query: Q, candidates: list[C]) -> dict[int, float]:
+        self.prefetched.append([c.id for c in candidates])
+        try:
+            if self.gate is not None:
+                await self.gate.wait()
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        return {c.id: 10.0 * c.id for c in candidates}
+
+    async def score(self, query: Q, candidates: list[C], context: RequestContext) -> list[C]:
+        task = context.prefetched.get(self.name)
+        got = await task if task is not None else {}
+        return [dataclasses.replace(c, score=got.get(c.id, -1.0)) for c in candidates]
+
+
+class OpensGate(Hydrator[Q, C]):
+    """Opens `gate` and waits for the prefetch to have used it: deadlocks unless the prefetch runs now."""
+
+    owned_fields = ()
+
+    def __init__(self, gate: asyncio.Event) -> None:
+        self.gate = gate
+
+    async def hydrate(self, query: Q, candidates: list[C]) -> list[C]:
+        self.gate.set()
+        for _ in range(3):
+            await asyncio.sleep(0)
+        return candidates
+
+
 class OnlyWhenHealthy(ScoreBy):
     def enable_in(self, query: Q, context: RequestContext) -> bool:
         return not context.degraded

@@ -25,6 +25,8 @@ from .fixtures import (
     ListSource,
     MarkDegraded,
     OnlyWhenHealthy,
+    OpensGate,
+    Prefetching,
     Q,
     Raises,
     RaisingFilter,
@@ -174,6 +176,35 @@ def test_scorers_are_sequential_and_enable_is_evaluated_just_before_running() ->
     assert [c.id for c in result.selected] == [3, 2, 1]  # "Late" was disabled by the degraded context
     assert result.degraded_reasons == ["ranker_unavailable"]
     assert {c.name: c.outcome for c in result.trace.components}["Late"] == "disabled"
+
+
+def test_prefetch_starts_after_sources_with_every_candidate_and_its_answer_reaches_score() -> None:
+    gate = asyncio.Event()
+    scorer = Prefetching(gate)
+    p = pipeline(
+        sources=[ListSource([1, 2, 3])],
+        hydrators=[OpensGate(gate)],
+        filters=[KeepIf(lambda c: c.id != 2, "NoTwo")],
+        scorers=[scorer],
+        selector=ByScore(None),
+    )
+    result = run(p.run(Q(), request_id="r"))
+    assert scorer.prefetched == [[1, 2, 3]]  # before the filter removed 2
+    assert [(c.id, c.score) for c in result.selected] == [(3, 30.0), (1, 10.0)]
+    assert not result.degraded_reasons
+
+
+def test_unused_prefetch_is_cancelled_and_a_disabled_scorer_prefetches_nothing() -> None:
+    unused, off = Prefetching(asyncio.Event(), healthy_only=True), Prefetching(enabled=False)
+    p = pipeline(
+        sources=[ListSource([1, 2])],
+        hydrators=[OpensGate(asyncio.Event())],  # yields, so the prefetch starts and waits on its gate
+        scorers=[off, MarkDegraded(), unused],  # switched off after its prefetch started: never awaits it
+        selector=ByScore(None),
+    )
+    result = run(p.run(Q(), request_id="r"))
+    assert [c.score for c in result.selected] == [None, None]
+    assert off.prefetched == [] and unused.prefetched == [[1, 2]] and unused.cancelled == 1
 
 
 def test_second_scorer_sees_first_scorers_output() -> None:

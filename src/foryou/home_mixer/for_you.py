@@ -121,6 +121,7 @@ def build_for_you_pipeline(
                 c.ranker,
                 enabled=p.get_bool("scoring.phoenix.enabled"),
                 timeout_ms=p.get_int("timeouts.component.PhoenixScorer"),
+                prefetch=p.get_str("scoring.phoenix.prefetch"),
             ),
             WeightedScorer.from_params(p),
             AuthorDiversityScorer.from_params(p),

@@ -74,6 +74,12 @@ _DEFAULT_WEIGHTS: dict[str, float] = {
 
 _SCORING = [
     p_bool("scoring.phoenix.enabled", True, "use the Phoenix ranker (else recency fallback)"),
+    p_choice(
+        "scoring.phoenix.prefetch",
+        "remote",
+        ("never", "remote", "always"),
+        "score every fetched candidate while hydrators and filters run: never, when the ranker is remote, always",
+    ),
     *[
         p_float(f"scoring.weight.{head}", w, -_W, _W, f"weight of the {head} head")
         for head, w in _DEFAULT_WEIGHTS.items()

@@ -118,7 +118,12 @@ class RankingService:
             self._wake.clear()
             while self._queue:
                 jobs, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
+                queued = sum(len(j.candidates) for j in jobs)
+                jobs = [j for j in jobs if not j.future.done()]  # a caller that gave up is not scored
                 count = sum(len(j.candidates) for j in jobs)
+                if not jobs:
+                    self._queued_candidates -= queued
+                    continue
                 start = time.perf_counter()
                 try:
                     results = await loop.run_in_executor(self._pool, self._score_batch, jobs)
@@ -131,7 +136,7 @@ class RankingService:
                         if not job.future.done():
                             job.future.set_result(result)
                 finally:
-                    self._queued_candidates -= count
+                    self._queued_candidates -= queued
                 self.stats.observe(time.perf_counter() - start, count)
                 self.stats.batches += 1
                 self.stats.requests += len(jobs)

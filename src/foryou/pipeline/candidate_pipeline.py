@@ -87,6 +87,22 @@ class CandidatePipeline(Generic[Q, C]):
         lap("query_hydrator")
         cands = await self._fetch(ctx, trace, query)
         lap("source")
+        self._start_prefetches(ctx, trace, query, cands)
+        try:
+            return await self._after_sources(ctx, trace, query, cands, lap, start, dry_run)
+        finally:
+            _settle(ctx.prefetched)
+
+    async def _after_sources(
+        self,
+        ctx: RequestContext,
+        trace: RequestTrace,
+        query: Q,
+        cands: list[C],
+        lap: _Lap,
+        start: int,
+        dry_run: bool,
+    ) -> PipelineResult[Q, C]:
         cands = await self._hydrate(ctx, trace, query, cands, self.hydrators, "hydrator", "hydrator")
         retrieved = list(cands)
         if self.trace_fields and retrieved:
@@ -156,6 +172,19 @@ class CandidatePipeline(Generic[Q, C]):
                 _log, "fetched", request_id=ctx.request_id, stage="source", component=source.name, count=len(result)
             )
         return out
+
+    def _start_prefetches(self, ctx: RequestContext, trace: RequestTrace, query: Q, cands: list[C]) -> None:
+        if not cands:
+            return
+        for scorer in self.scorers:
+            if not scorer.prefetches:
+                continue
+            try:
+                if not scorer.enable_in(query, ctx):
+                    continue
+            except Exception:
+                continue  # the scoring step records a broken enable
+            ctx.prefetched[scorer.name] = asyncio.ensure_future(scorer.prefetch(query, list(cands)))
 
     async def _hydrate(
         self,
@@ -503,6 +532,15 @@ async def _watch(chain: _FilterChain[Any, Any], future: asyncio.Future[None], ct
         if len(chain.runs) == index:  # no progress: the running filter is over budget
             chain.abandoned = True
             return
+
+
+def _settle(tasks: dict[str, asyncio.Task[Any]]) -> None:
+    """Cancel the prefetches no scorer used; mark failed ones retrieved (the scorer saw or skipped them)."""
+    for task in tasks.values():
+        if not task.done():
+            task.cancel()
+        elif not task.cancelled():
+            task.exception()
 
 
 def _ms_since(start_ns: int) -> float:

@@ -25,6 +25,8 @@ class InProcessRetrievalClient:
 
 
 class InProcessPredictionClient:
+    remote = False
+
     def __init__(self, service: RankingService) -> None:
         self.service = service
 
@@ -61,6 +63,8 @@ class GrpcRetrievalClient:
 
 
 class GrpcPredictionClient:
+    remote = True
+
     def __init__(self, channel: grpc.aio.Channel, *, timeout_s: float = 2.0) -> None:
         self.stub = phoenix_pb2_grpc.PhoenixPredictionServiceStub(channel)
         self.timeout_s = timeout_s

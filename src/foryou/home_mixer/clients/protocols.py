@@ -32,6 +32,8 @@ class RetrievalClient(Protocol):
 
 
 class PredictionClient(Protocol):
+    """May also have `remote: bool`: True when the ranker runs in another process (see PhoenixScorer)."""
+
     async def predict(
         self, *, user_id: int, sequence: UserActionSequence, candidates: Sequence[tuple[int, int]], surface: int
     ) -> Sequence[Mapping[str, float] | None]:
