@@ -103,12 +103,29 @@ def bench_feed(
     viewers: int = typer.Option(20, min=1, help="viewers measured (those following the most accounts)"),
     requests: int = typer.Option(200, min=10, help="measured requests"),
     index: str = typer.Option("exact", help="retrieval index backend: exact, ivf or hnsw"),
+    ranker: str = typer.Option(
+        "in-process", help="in-process, or grpc: the ranker in a `foryou phoenix serve` child process"
+    ),
+    prefetch: str | None = typer.Option(
+        None, help="scoring.phoenix.prefetch: never, remote or always (default: the parameter's default)"
+    ),
     as_json: bool = typer.Option(True, "--json/--no-json", help="print JSON (the only format)"),
 ) -> None:
     """For You request latency in process: p50 / p99 and per-stage p50 over a large world."""
-    from foryou.serving.bench_feed import run_feed_bench
+    from foryou.core.errors import ConfigError
+    from foryou.params import Params
+    from foryou.serving.bench_feed import RANKERS, run_feed_bench
 
-    typer.echo(json.dumps(run_feed_bench(world, viewers=viewers, requests=requests, index=index)))
+    if ranker not in RANKERS:
+        raise typer.BadParameter(f"must be one of {', '.join(RANKERS)}, not {ranker!r}", param_hint="--ranker")
+    try:  # bad values stop here, before minutes of loading
+        Params({"retrieval.index": index, **({} if prefetch is None else {"scoring.phoenix.prefetch": prefetch})})
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if not (world / "world.json").exists():
+        raise typer.BadParameter(f"{world} is not a world directory (no world.json)", param_hint="--world")
+    result = run_feed_bench(world, viewers=viewers, requests=requests, index=index, ranker=ranker, prefetch=prefetch)
+    typer.echo(json.dumps(result))
 
 
 @app.command("train")

@@ -5,32 +5,49 @@ engagement history only of the measured viewers, to keep loading affordable), se
 models at the demo configuration (emb 128, 2 layers, 2 q / 2 kv heads, key 64; random weights: the
 cost of a forward does not depend on the weights) and times sequential requests of the viewers who
 follow the most accounts.
+
+`ranker="grpc"` measures the distributed ranker path instead: the same weights are saved and served by
+`foryou phoenix serve` in a child process, and the mixer calls it over gRPC (retrieval, Thunder and the
+stores stay in process). `prefetch` sets `scoring.phoenix.prefetch` (decision 82).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import queue
+import re
 import resource
 import statistics
+import subprocess
+import sys
+import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import grpc
 import torch
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
 from foryou.core.clock import Clock
 from foryou.events.eventfile import iter_records
-from foryou.home_mixer.clients.phoenix_clients import InProcessPredictionClient, InProcessRetrievalClient
+from foryou.home_mixer.clients.phoenix_clients import (
+    GrpcPredictionClient,
+    InProcessPredictionClient,
+    InProcessRetrievalClient,
+)
+from foryou.home_mixer.clients.protocols import PredictionClient
 from foryou.home_mixer.clients.store_clients import store_readers
 from foryou.home_mixer.clients.thunder_clients import InProcessThunderClient
 from foryou.home_mixer.for_you import ForYouClients, pipeline_factory
 from foryou.home_mixer.service import FeedRequest, ForYouService
 from foryou.params import Params
-from foryou.phoenix import PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel
+from foryou.phoenix import PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel, save_checkpoint
 from foryou.phoenix_service.live_index import LiveIndex
 from foryou.phoenix_service.model_host import ModelHost
 from foryou.phoenix_service.ranking import RankingService
@@ -94,9 +111,87 @@ async def _load(
     return dict(counts)
 
 
-async def _measure(world: Path, *, viewers: int, requests: int, threads: int, index: str) -> dict[str, Any]:
+RANKERS = ("in-process", "grpc")
+SERVER_START_TIMEOUT_S = 180.0
+
+
+class _RemoteRanker:
+    """`foryou phoenix serve` over saved copies of the in-process models, on a free loopback port."""
+
+    def __init__(self, host: ModelHost, directory: Path, threads: int) -> None:
+        ranker, retrieval = host.current.ranker, host.current.retrieval
+        assert ranker is not None and retrieval is not None
+        save_checkpoint(ranker, directory / "ranker")
+        save_checkpoint(retrieval, directory / "retrieval")
+        # foryou.cli.main first: it sets the OpenMP policy, which must precede torch (decision 79)
+        code = f"from foryou.cli.main import app; import torch; torch.set_num_threads({threads}); app()"
+        args = ["phoenix", "serve", "--ranker", str(directory / "ranker"), "--retrieval", str(directory / "retrieval")]
+        args += ["--log-dir", str(directory / "log"), "--port", "0"]
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        # A thread drains the server's output for as long as it runs, so a full pipe never blocks it.
+        assert self.process.stdout is not None
+        self._lines: queue.Queue[str] = queue.Queue()
+        self._reader = threading.Thread(target=_drain, args=(self.process.stdout, self._lines), daemon=True)
+        self._reader.start()
+        try:
+            self.port = _bound_port(self.process, self._lines, SERVER_START_TIMEOUT_S)
+        except BaseException:
+            self._stop()
+            raise
+        self.channel = grpc.aio.insecure_channel(f"127.0.0.1:{self.port}")
+
+    async def close(self) -> None:
+        await self.channel.close()
+        self._stop()
+
+    def _stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=5)  # it ends at the output's end
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
+
+def _bound_port(process: subprocess.Popen[str], lines: queue.Queue[str], timeout_s: float) -> int:
+    """The port from the server's "Phoenix gRPC on HOST:PORT" line, or its last output in the error."""
+    deadline = time.monotonic() + timeout_s
+    seen: list[str] = []
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
+            break
+        if not line:  # the process ended
+            break
+        seen.append(line)
+        found = re.search(r"Phoenix gRPC on \S+:(\d+)", line)
+        if found:
+            return int(found.group(1))
+    raise RuntimeError("the Phoenix server did not start:\n" + "".join(seen[-20:]))
+
+
+def _drain(stream: IO[str], lines: queue.Queue[str]) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put("")
+
+
+async def _measure(
+    world: Path, *, viewers: int, requests: int, threads: int, index: str, ranker: str, prefetch: str | None
+) -> dict[str, Any]:
+    if ranker not in RANKERS:
+        raise ValueError(f"ranker must be one of {RANKERS}, not {ranker!r}")
+    overrides: dict[str, Any] = {"retrieval.index": index}
+    if prefetch is not None:
+        overrides["scoring.phoenix.prefetch"] = prefetch
+    params = Params(overrides)  # checks both values before anything is loaded
     torch.set_num_threads(threads)
-    params = Params({"retrieval.index": index})
     clock = ShiftedClock(int(json.loads((world / "world.json").read_text())["end_ms"]))
     torch.manual_seed(0)
     host = ModelHost(
@@ -110,7 +205,45 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int, in
     counts = await _load(world, stores, thunder, live_index, set(chosen), clock, params)
     load_s = time.perf_counter() - started
     settle_for_serving()  # as `foryou serve` does after its replay
-    ranking = RankingService(host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
+    async with contextlib.AsyncExitStack() as stack:
+        predictions: PredictionClient
+        if ranker == "grpc":
+            directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="foryou-bench-feed-")))
+            remote = _RemoteRanker(host, directory, threads)
+            stack.push_async_callback(remote.close)
+            predictions = GrpcPredictionClient(remote.channel)
+        else:
+            ranking = RankingService(host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
+            stack.callback(ranking.close)
+            predictions = InProcessPredictionClient(ranking)
+        result = await _requests(world, chosen, requests, params, stores, thunder, live_index, host, predictions, clock)
+    return {
+        "users": counts.get("user_profile", 0),
+        "posts": counts.get("post_created", 0),
+        "engagement_events": counts.get("engagement", 0),
+        "viewers": len(chosen),
+        **result,
+        "retrieval_index": index,
+        "ranker": ranker,
+        "prefetch": params.get_str("scoring.phoenix.prefetch"),
+        "indexed_posts": len(live_index),
+        "load_seconds": round(load_s, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+async def _requests(
+    world: Path,
+    chosen: list[int],
+    requests: int,
+    params: Params,
+    stores: Stores,
+    thunder: PostStore,
+    live_index: LiveIndex,
+    host: ModelHost,
+    predictions: PredictionClient,
+    clock: Clock,
+) -> dict[str, Any]:
     retrieval = RetrievalService(host, live_index)
     clients = ForYouClients(
         **store_readers(stores),
@@ -118,7 +251,7 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int, in
             InNetworkPosts(thunder, limits=ServiceLimits.from_params(params), clock=clock, metrics=ThunderMetrics())
         ),
         retrieval=InProcessRetrievalClient(retrieval),
-        ranker=InProcessPredictionClient(ranking),
+        ranker=predictions,
         clock=clock,
     )
     service = ForYouService(pipeline_factory(clients, params), params=params, clock=clock)
@@ -144,28 +277,30 @@ async def _measure(world: Path, *, viewers: int, requests: int, threads: int, in
             oon.append(sum(1 for s in sources for name, _ in s if name == "PhoenixSource"))
     finally:
         service.close()
-        ranking.close()
         retrieval.close()
     latencies.sort()
     return {
-        "users": counts.get("user_profile", 0),
-        "posts": counts.get("post_created", 0),
-        "engagement_events": counts.get("engagement", 0),
-        "viewers": len(chosen),
         "requests": len(latencies),
         "in_network_candidates": round(statistics.mean(in_net), 1),
         "oon_candidates": round(statistics.mean(oon), 1),
         "p50_ms": round(statistics.median(latencies), 2),
         "p99_ms": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], 2),
         "stage_p50_ms": {s: round(statistics.median(v), 2) for s, v in sorted(stages.items())},
-        "retrieval_index": index,
-        "indexed_posts": len(live_index),
-        "load_seconds": round(load_s, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
 def run_feed_bench(
-    world: Path, *, viewers: int = 20, requests: int = 200, threads: int = 2, index: str = "exact"
+    world: Path,
+    *,
+    viewers: int = 20,
+    requests: int = 200,
+    threads: int = 2,
+    index: str = "exact",
+    ranker: str = "in-process",
+    prefetch: str | None = None,
 ) -> dict[str, Any]:
-    return asyncio.run(_measure(world, viewers=viewers, requests=requests, threads=threads, index=index))
+    return asyncio.run(
+        _measure(
+            world, viewers=viewers, requests=requests, threads=threads, index=index, ranker=ranker, prefetch=prefetch
+        )
+    )
