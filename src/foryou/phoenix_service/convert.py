@@ -1,15 +1,27 @@
-"""Phoenix wire ↔ domain: history actions and predictions."""
+"""Phoenix wire ↔ domain: history actions, candidates and predictions.
+
+Candidates and predictions have two forms: a message per candidate, and one block of little-endian
+numbers (`candidate_table`, `prediction_table`), which for thousands of candidates costs microseconds
+instead of milliseconds on each side.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from foryou._proto.foryou.phoenix.v1 import phoenix_pb2 as pb
 from foryou.core.actions import ACTION_NAMES, NUM_DISCRETE_ACTIONS
-from foryou.core.predictions import rows_of_one_table
+from foryou.core.errors import InvalidInputError
+from foryou.core.predictions import PredictionColumns, PredictionRow, prediction_rows, rows_of_one_table
 from foryou.events.uas import AggregatedAction
 
 HEADS = ACTION_NAMES[:NUM_DISCRETE_ACTIONS]
+TABLE_KEYS = (*HEADS, "dwell_time")  # the columns of a prediction table
+_COLUMNS = PredictionColumns(TABLE_KEYS)
+_ID_PAIR = np.dtype("<u8")
+_VALUE = np.dtype("<f4")
 
 
 def history_to_wire(actions: Sequence[AggregatedAction]) -> list[pb.HistoryAction]:
@@ -57,3 +69,44 @@ def predictions_from_wire(predictions: Sequence[pb.ActionPredictions]) -> list[d
         values["dwell_time"] = p.dwell_time_s
         out.append(values)
     return out
+
+
+def candidates_to_table(candidates: Sequence[tuple[int, int]]) -> bytes:
+    try:
+        return np.asarray(candidates, dtype=_ID_PAIR).reshape(-1, 2).tobytes()
+    except (OverflowError, ValueError) as exc:
+        raise InvalidInputError(f"candidate ids must be (post_id, author_id) pairs of uint64: {exc}") from exc
+
+
+def candidates_of(request: pb.PredictRequest) -> list[tuple[int, int]]:
+    """The request's candidates, from whichever form it used."""
+    if not request.candidate_table:
+        return [(c.post_id, c.author_id) for c in request.candidates]
+    if request.candidates:
+        raise InvalidInputError("set candidates or candidate_table, not both")
+    data = request.candidate_table
+    if len(data) % (2 * _ID_PAIR.itemsize):
+        raise InvalidInputError(f"candidate_table holds {len(data)} bytes, not a multiple of 16")
+    return [(post, author) for post, author in np.frombuffer(data, dtype=_ID_PAIR).reshape(-1, 2).tolist()]
+
+
+def predictions_to_table(predictions: Sequence[Mapping[str, float] | None]) -> bytes:
+    table = rows_of_one_table(predictions, TABLE_KEYS)
+    if table is None:
+        table = np.full((len(predictions), len(TABLE_KEYS)), np.nan)
+        for i, p in enumerate(predictions):
+            if p is not None:
+                table[i] = [p[k] for k in TABLE_KEYS]
+    return np.ascontiguousarray(table, dtype=_VALUE).tobytes()
+
+
+def predictions_from_table(data: bytes, count: int) -> list[PredictionRow | None]:
+    """`count` rows; a row of NaN (no answer) becomes None."""
+    width = len(TABLE_KEYS) * _VALUE.itemsize
+    if len(data) != count * width:
+        raise InvalidInputError(f"prediction_table holds {len(data)} bytes for {count} candidates of {width}")
+    table = np.frombuffer(data, dtype=_VALUE).reshape(count, len(TABLE_KEYS)).astype(np.float64)
+    rows: list[PredictionRow | None] = list(prediction_rows(table, _COLUMNS))
+    for i in np.flatnonzero(np.isnan(table).any(axis=1)).tolist():
+        rows[i] = None
+    return rows

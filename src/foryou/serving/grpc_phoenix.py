@@ -15,7 +15,12 @@ from grpc_reflection.v1alpha import reflection
 from foryou._proto.foryou.phoenix.v1 import phoenix_pb2 as pb
 from foryou._proto.foryou.phoenix.v1 import phoenix_pb2_grpc as pb_grpc
 from foryou.core.errors import InvalidInputError, ResourceExhaustedError, UnavailableError
-from foryou.phoenix_service.convert import history_from_wire, predictions_to_wire
+from foryou.phoenix_service.convert import (
+    candidates_of,
+    history_from_wire,
+    predictions_to_table,
+    predictions_to_wire,
+)
 from foryou.phoenix_service.ranking import RankingService
 from foryou.phoenix_service.retrieval import RetrievalService
 
@@ -65,12 +70,14 @@ class PredictionServicer(pb_grpc.PhoenixPredictionServiceServicer):  # type: ign
             predictions = await self.service.predict(
                 user_id=request.user_id,
                 sequence=history_from_wire(request.history),
-                candidates=[(c.post_id, c.author_id) for c in request.candidates],
+                candidates=candidates_of(request),
                 surface=request.product_surface,
                 deadline_s=remaining,
             )
         except Exception as exc:
             await _abort(context, exc)
+        if request.table_response:
+            return pb.PredictResponse(prediction_table=predictions_to_table(predictions))
         return pb.PredictResponse(predictions=predictions_to_wire(predictions))
 
 

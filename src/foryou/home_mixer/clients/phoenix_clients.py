@@ -10,7 +10,12 @@ from foryou._proto.foryou.phoenix.v1 import phoenix_pb2, phoenix_pb2_grpc
 from foryou.core.errors import InvalidInputError, ResourceExhaustedError, UnavailableError
 from foryou.home_mixer.clients.types import RetrievedPost
 from foryou.home_mixer.query import UserActionSequence
-from foryou.phoenix_service.convert import history_to_wire, predictions_from_wire
+from foryou.phoenix_service.convert import (
+    candidates_to_table,
+    history_to_wire,
+    predictions_from_table,
+    predictions_from_wire,
+)
 from foryou.phoenix_service.ranking import RankingService
 from foryou.phoenix_service.retrieval import RetrievalService
 
@@ -75,11 +80,24 @@ class GrpcPredictionClient:
         request = phoenix_pb2.PredictRequest(
             user_id=user_id,
             history=history_to_wire(sequence.actions),
-            candidates=[phoenix_pb2.PredictCandidate(post_id=p, author_id=a) for p, a in candidates],
+            candidate_table=candidates_to_table(candidates),
             product_surface=surface,
+            table_response=True,
         )
+        response = await self._call(request)
+        if candidates and not response.prediction_table and not response.predictions:
+            # a server from before the table form saw no candidates: ask it the old way
+            del request.candidates[:]
+            request.candidates.extend(phoenix_pb2.PredictCandidate(post_id=p, author_id=a) for p, a in candidates)
+            request.candidate_table, request.table_response = b"", False
+            response = await self._call(request)
+        if response.prediction_table:
+            return predictions_from_table(response.prediction_table, len(candidates))
+        return predictions_from_wire(response.predictions)
+
+    async def _call(self, request: phoenix_pb2.PredictRequest) -> phoenix_pb2.PredictResponse:
         try:
-            response = await self.stub.Predict(request, timeout=self.timeout_s)
+            response: phoenix_pb2.PredictResponse = await self.stub.Predict(request, timeout=self.timeout_s)
         except grpc.aio.AioRpcError as exc:
             raise _unavailable("phoenix prediction", exc) from exc
-        return predictions_from_wire(response.predictions)
+        return response

@@ -61,16 +61,20 @@ class PredictCandidate(_message.Message):
     def __init__(self, post_id: _Optional[int] = ..., author_id: _Optional[int] = ...) -> None: ...
 
 class PredictRequest(_message.Message):
-    __slots__ = ("user_id", "history", "candidates", "product_surface")
+    __slots__ = ("user_id", "history", "candidates", "product_surface", "candidate_table", "table_response")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     HISTORY_FIELD_NUMBER: _ClassVar[int]
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
     PRODUCT_SURFACE_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATE_TABLE_FIELD_NUMBER: _ClassVar[int]
+    TABLE_RESPONSE_FIELD_NUMBER: _ClassVar[int]
     user_id: int
     history: _containers.RepeatedCompositeFieldContainer[HistoryAction]
     candidates: _containers.RepeatedCompositeFieldContainer[PredictCandidate]
     product_surface: int
-    def __init__(self, user_id: _Optional[int] = ..., history: _Optional[_Iterable[_Union[HistoryAction, _Mapping]]] = ..., candidates: _Optional[_Iterable[_Union[PredictCandidate, _Mapping]]] = ..., product_surface: _Optional[int] = ...) -> None: ...
+    candidate_table: bytes
+    table_response: bool
+    def __init__(self, user_id: _Optional[int] = ..., history: _Optional[_Iterable[_Union[HistoryAction, _Mapping]]] = ..., candidates: _Optional[_Iterable[_Union[PredictCandidate, _Mapping]]] = ..., product_surface: _Optional[int] = ..., candidate_table: _Optional[bytes] = ..., table_response: _Optional[bool] = ...) -> None: ...
 
 class ActionPredictions(_message.Message):
     __slots__ = ("probabilities", "dwell_time_s")
@@ -81,7 +85,9 @@ class ActionPredictions(_message.Message):
     def __init__(self, probabilities: _Optional[_Iterable[float]] = ..., dwell_time_s: _Optional[float] = ...) -> None: ...
 
 class PredictResponse(_message.Message):
-    __slots__ = ("predictions",)
+    __slots__ = ("predictions", "prediction_table")
     PREDICTIONS_FIELD_NUMBER: _ClassVar[int]
+    PREDICTION_TABLE_FIELD_NUMBER: _ClassVar[int]
     predictions: _containers.RepeatedCompositeFieldContainer[ActionPredictions]
-    def __init__(self, predictions: _Optional[_Iterable[_Union[ActionPredictions, _Mapping]]] = ...) -> None: ...
+    prediction_table: bytes
+    def __init__(self, predictions: _Optional[_Iterable[_Union[ActionPredictions, _Mapping]]] = ..., prediction_table: _Optional[bytes] = ...) -> None: ...
