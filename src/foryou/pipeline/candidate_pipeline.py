@@ -87,7 +87,7 @@ class CandidatePipeline(Generic[Q, C]):
         lap("query_hydrator")
         cands = await self._fetch(ctx, trace, query)
         lap("source")
-        self._start_prefetches(ctx, trace, query, cands)
+        self._start_prefetches(ctx, query, cands)
         try:
             return await self._after_sources(ctx, trace, query, cands, lap, start, dry_run)
         finally:
@@ -173,7 +173,7 @@ class CandidatePipeline(Generic[Q, C]):
             )
         return out
 
-    def _start_prefetches(self, ctx: RequestContext, trace: RequestTrace, query: Q, cands: list[C]) -> None:
+    def _start_prefetches(self, ctx: RequestContext, query: Q, cands: list[C]) -> None:
         if not cands:
             return
         for scorer in self.scorers:

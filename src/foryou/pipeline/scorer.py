@@ -6,7 +6,8 @@ scorer can switch later ones off (e.g. the ranker marking the request degraded).
 A scorer whose inputs are known once the sources have answered may override `prefetch`: the executor
 starts it as a task with every fetched candidate, before hydration, and hands the task to `score`
 through `context.prefetched[name]`. `score` must return exactly what it would have without it; the
-prefetch only moves slow remote work (the ranker) so that it overlaps hydration and filtering.
+prefetch only moves slow remote work (the ranker) so that it overlaps hydration and filtering. The
+scorer's latency in traces and metrics is then what it still had to wait, not the remote call's time.
 """
 
 from __future__ import annotations
