@@ -35,6 +35,7 @@ import torch
 
 from foryou._proto.foryou.events.v1 import events_pb2 as pb
 from foryou.core.clock import Clock
+from foryou.core.processes import stop_process
 from foryou.events.eventfile import iter_records
 from foryou.home_mixer.clients.phoenix_clients import (
     GrpcPredictionClient,
@@ -147,12 +148,7 @@ class _RemoteRanker:
         self._stop()
 
     def _stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, timeout_s=15)
         self._reader.join(timeout=5)  # it ends at the output's end
         assert self.process.stdout is not None
         self.process.stdout.close()

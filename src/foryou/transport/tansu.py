@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from foryou.core.errors import UnavailableError
+from foryou.core.processes import stop_process
 
 
 def find_tansu() -> Path | None:
@@ -63,13 +64,7 @@ class TansuBroker:
         raise UnavailableError(f"tansu did not listen on {self.bootstrap} within {timeout_s}s")
 
     def stop(self) -> None:
-        if self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        stop_process(self._process, timeout_s=10)
 
     def __enter__(self) -> TansuBroker:
         return self
