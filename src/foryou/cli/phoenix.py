@@ -81,6 +81,7 @@ def serve(
 
     from foryou.core.clock import SystemClock
     from foryou.params import load_params
+    from foryou.serving.gc_policy import settle_for_serving
     from foryou.serving.phoenix_process import PhoenixOptions, PhoenixProcess
 
     params = load_params(config, os.environ)
@@ -89,6 +90,7 @@ def serve(
     async def main() -> None:
         process = PhoenixProcess(params, options, SystemClock())
         bound = await process.start()
+        settle_for_serving()  # the caught-up index and the models leave the collector's walks (decision 68)
         typer.echo(f"Phoenix gRPC on {host}:{bound} (foryou.v1.PhoenixRetrievalService, PhoenixPredictionService)")
         stop = asyncio.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
