@@ -19,6 +19,8 @@ from foryou.phoenix_service.convert import (
     predictions_from_wire,
     predictions_to_table,
     predictions_to_wire,
+    retrieved_from_tables,
+    retrieved_to_tables,
 )
 
 U64 = st.integers(min_value=0, max_value=2**64 - 1)
@@ -59,3 +61,16 @@ def test_a_missing_answer_survives_as_none_and_mappings_work_too() -> None:
 def test_a_table_of_the_wrong_size_is_invalid() -> None:
     with pytest.raises(InvalidInputError, match="prediction_table"):
         predictions_from_table(b"\0" * 4 * len(TABLE_KEYS), 2)
+
+
+@given(st.lists(st.tuples(U64, U64, U64, st.floats(width=32, allow_nan=False)), max_size=50))
+def test_retrieved_posts_round_trip_through_their_tables(rows: list[tuple[int, int, int, float]]) -> None:
+    assert retrieved_from_tables(*retrieved_to_tables(rows)) == rows
+
+
+def test_retrieved_tables_that_disagree_are_invalid() -> None:
+    posts, scores = retrieved_to_tables([(1, 2, 3, 0.5), (4, 5, 6, 0.25)])
+    with pytest.raises(InvalidInputError, match="disagree"):
+        retrieved_from_tables(posts, scores[:4])
+    with pytest.raises(InvalidInputError, match="disagree"):
+        retrieved_from_tables(posts[:-1], scores)

@@ -58,6 +58,18 @@ def test_grpc_answers_equal_in_process(ranker: PhoenixRanker, retrieval: Retriev
                 local = await local_retrieve.retrieve(**args, max_results=5)
                 assert [p.post_id for p in remote] == [p.post_id for p in local] and len(local) == 5
                 assert [p.score for p in remote] == pytest.approx([p.score for p in local], abs=1e-6)
+                # the message form (what a client from before the table form asks for) carries the same posts
+                from foryou._proto.foryou.phoenix.v1 import phoenix_pb2 as pb
+                from foryou._proto.foryou.phoenix.v1 import phoenix_pb2_grpc as pb_grpc
+                from foryou.phoenix_service.convert import history_to_wire
+
+                old = await pb_grpc.PhoenixRetrievalServiceStub(channel).Retrieve(
+                    pb.RetrieveRequest(user_id=9, history=history_to_wire(HISTORY), max_results=5)
+                )
+                assert old.posts and not old.score_table
+                assert [(p.post_id, p.author_id, p.in_reply_to_post_id, p.score) for p in old.posts] == [
+                    tuple(p) for p in remote
+                ]
                 with pytest.raises(Exception, match="max_results"):
                     await remote_retrieve.retrieve(**args, max_results=20_000)
         finally:

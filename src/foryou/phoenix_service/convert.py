@@ -1,8 +1,8 @@
-"""Phoenix wire ↔ domain: history actions, candidates and predictions.
+"""Phoenix wire ↔ domain: history actions, candidates, predictions and retrieved posts.
 
-Candidates and predictions have two forms: a message per candidate, and one block of little-endian
-numbers (`candidate_table`, `prediction_table`), which for thousands of candidates costs microseconds
-instead of milliseconds on each side.
+Candidates, predictions and retrieved posts have two forms: a message per item, and blocks of
+little-endian numbers (`candidate_table`, `prediction_table`, `post_table` + `score_table`), which for
+thousands of items cost microseconds instead of milliseconds on each side (decision 84).
 """
 
 from __future__ import annotations
@@ -110,3 +110,19 @@ def predictions_from_table(data: bytes, count: int) -> list[PredictionRow | None
     for i in np.flatnonzero(np.isnan(table).any(axis=1)).tolist():
         rows[i] = None
     return rows
+
+
+def retrieved_to_tables(found: Sequence[tuple[int, int, int, float]]) -> tuple[bytes, bytes]:
+    """(post_id, author_id, in_reply_to_post_id, score) rows → uint64 [N, 3] and float32 [N] blocks."""
+    ids = np.array([row[:3] for row in found], dtype=_ID_PAIR).reshape(-1, 3)
+    scores = np.array([row[3] for row in found], dtype=_VALUE)
+    return ids.tobytes(), scores.tobytes()
+
+
+def retrieved_from_tables(post_table: bytes, score_table: bytes) -> list[tuple[int, int, int, float]]:
+    count = len(score_table) // _VALUE.itemsize
+    if len(score_table) % _VALUE.itemsize or len(post_table) != count * 3 * _ID_PAIR.itemsize:
+        raise InvalidInputError(f"post_table of {len(post_table)} bytes and score_table of {len(score_table)} disagree")
+    ids = np.frombuffer(post_table, dtype=_ID_PAIR).reshape(count, 3).tolist()
+    scores = np.frombuffer(score_table, dtype=_VALUE).tolist()
+    return [(post, author, reply, score) for (post, author, reply), score in zip(ids, scores, strict=True)]

@@ -20,6 +20,7 @@ from foryou.phoenix_service.convert import (
     history_from_wire,
     predictions_to_table,
     predictions_to_wire,
+    retrieved_to_tables,
 )
 from foryou.phoenix_service.ranking import RankingService
 from foryou.phoenix_service.retrieval import RetrievalService
@@ -51,6 +52,9 @@ class RetrievalServicer(pb_grpc.PhoenixRetrievalServiceServicer):  # type: ignor
             )
         except Exception as exc:
             await _abort(context, exc)
+        if request.table_response:
+            post_table, score_table = retrieved_to_tables(found)
+            return pb.RetrieveResponse(post_table=post_table, score_table=score_table)
         posts = [
             pb.RetrievedPost(
                 post_id=r.post_id, author_id=r.author_id, in_reply_to_post_id=r.in_reply_to_post_id, score=r.score

@@ -15,6 +15,7 @@ from foryou.phoenix_service.convert import (
     history_to_wire,
     predictions_from_table,
     predictions_from_wire,
+    retrieved_from_tables,
 )
 from foryou.phoenix_service.ranking import RankingService
 from foryou.phoenix_service.retrieval import RetrievalService
@@ -58,12 +59,15 @@ class GrpcRetrievalClient:
 
     async def retrieve(self, *, user_id: int, sequence: UserActionSequence, max_results: int) -> list[RetrievedPost]:
         request = phoenix_pb2.RetrieveRequest(
-            user_id=user_id, history=history_to_wire(sequence.actions), max_results=max_results
+            user_id=user_id, history=history_to_wire(sequence.actions), max_results=max_results, table_response=True
         )
         try:
             response = await self.stub.Retrieve(request, timeout=self.timeout_s)
         except grpc.aio.AioRpcError as exc:
             raise _unavailable("phoenix retrieval", exc) from exc
+        if response.score_table:
+            return list(map(RetrievedPost._make, retrieved_from_tables(response.post_table, response.score_table)))
+        # a server from before the table form answers with messages
         return [RetrievedPost(p.post_id, p.author_id, p.in_reply_to_post_id, p.score) for p in response.posts]
 
 

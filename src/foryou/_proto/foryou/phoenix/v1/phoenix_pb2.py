@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x66oryou/phoenix/v1/phoenix.proto\x12\tforyou.v1\"\x95\x01\n\rHistoryAction\x12\x0f\n\x07post_id\x18\x01 \x01(\x06\x12\x11\n\tauthor_id\x18\x02 \x01(\x04\x12\x13\n\x0b\x61\x63tion_bits\x18\x03 \x01(\r\x12\x17\n\x0fproduct_surface\x18\x04 \x01(\x05\x12\x10\n\x08start_ms\x18\x05 \x01(\x03\x12\x0e\n\x06\x65nd_ms\x18\x06 \x01(\x03\x12\x10\n\x08\x64well_ms\x18\x07 \x01(\x03\"b\n\x0fRetrieveRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x04\x12)\n\x07history\x18\x02 \x03(\x0b\x32\x18.foryou.v1.HistoryAction\x12\x13\n\x0bmax_results\x18\x03 \x01(\r\"_\n\rRetrievedPost\x12\x0f\n\x07post_id\x18\x01 \x01(\x06\x12\x11\n\tauthor_id\x18\x02 \x01(\x04\x12\x1b\n\x13in_reply_to_post_id\x18\x03 \x01(\x06\x12\r\n\x05score\x18\x04 \x01(\x02\";\n\x10RetrieveResponse\x12\'\n\x05posts\x18\x01 \x03(\x0b\x32\x18.foryou.v1.RetrievedPost\"6\n\x10PredictCandidate\x12\x0f\n\x07post_id\x18\x01 \x01(\x06\x12\x11\n\tauthor_id\x18\x02 \x01(\x04\"\xc7\x01\n\x0ePredictRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x04\x12)\n\x07history\x18\x02 \x03(\x0b\x32\x18.foryou.v1.HistoryAction\x12/\n\ncandidates\x18\x03 \x03(\x0b\x32\x1b.foryou.v1.PredictCandidate\x12\x17\n\x0fproduct_surface\x18\x04 \x01(\x05\x12\x17\n\x0f\x63\x61ndidate_table\x18\x05 \x01(\x0c\x12\x16\n\x0etable_response\x18\x06 \x01(\x08\"@\n\x11\x41\x63tionPredictions\x12\x15\n\rprobabilities\x18\x01 \x03(\x02\x12\x14\n\x0c\x64well_time_s\x18\x02 \x01(\x02\"^\n\x0fPredictResponse\x12\x31\n\x0bpredictions\x18\x01 \x03(\x0b\x32\x1c.foryou.v1.ActionPredictions\x12\x18\n\x10prediction_table\x18\x02 \x01(\x0c\x32^\n\x17PhoenixRetrievalService\x12\x43\n\x08Retrieve\x12\x1a.foryou.v1.RetrieveRequest\x1a\x1b.foryou.v1.RetrieveResponse2\\\n\x18PhoenixPredictionService\x12@\n\x07Predict\x12\x19.foryou.v1.PredictRequest\x1a\x1a.foryou.v1.PredictResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x66oryou/phoenix/v1/phoenix.proto\x12\tforyou.v1\"\x95\x01\n\rHistoryAction\x12\x0f\n\x07post_id\x18\x01 \x01(\x06\x12\x11\n\tauthor_id\x18\x02 \x01(\x04\x12\x13\n\x0b\x61\x63tion_bits\x18\x03 \x01(\r\x12\x17\n\x0fproduct_surface\x18\x04 \x01(\x05\x12\x10\n\x08start_ms\x18\x05 \x01(\x03\x12\x0e\n\x06\x65nd_ms\x18\x06 \x01(\x03\x12\x10\n\x08\x64well_ms\x18\x07 \x01(\x03\"z\n\x0fRetrieveRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x04\x12)\n\x07history\x18\x02 \x03(\x0b\x32\x18.foryou.v1.HistoryAction\x12\x13\n\x0bmax_results\x18\x03 \x01(\r\x12\x16\n\x0etable_response\x18\x04 \x01(\x08\"_\n\rRetrievedPost\x12\x0f\n\x07post_id\x18\x01 \x01(\x06\x12\x11\n\tauthor_id\x18\x02 \x01(\x04\x12\x1b\n\x13in_reply_to_post_id\x18\x03 \x01(\x06\x12\r\n\x05score\x18\x04 \x01(\x02\"d\n\x10RetrieveResponse\x12\'\n\x05posts\x18\x01 \x03(\x0b\x32\x18.foryou.v1.RetrievedPost\x12\x12\n\npost_table\x18\x02 \x01(\x0c\x12\x13\n\x0bscore_table\x18\x03 \x01(\x0c\"6\n\x10PredictCandidate\x12\x0f\n\x07post_id\x18\x01 \x01(\x06\x12\x11\n\tauthor_id\x18\x02 \x01(\x04\"\xc7\x01\n\x0ePredictRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\x04\x12)\n\x07history\x18\x02 \x03(\x0b\x32\x18.foryou.v1.HistoryAction\x12/\n\ncandidates\x18\x03 \x03(\x0b\x32\x1b.foryou.v1.PredictCandidate\x12\x17\n\x0fproduct_surface\x18\x04 \x01(\x05\x12\x17\n\x0f\x63\x61ndidate_table\x18\x05 \x01(\x0c\x12\x16\n\x0etable_response\x18\x06 \x01(\x08\"@\n\x11\x41\x63tionPredictions\x12\x15\n\rprobabilities\x18\x01 \x03(\x02\x12\x14\n\x0c\x64well_time_s\x18\x02 \x01(\x02\"^\n\x0fPredictResponse\x12\x31\n\x0bpredictions\x18\x01 \x03(\x0b\x32\x1c.foryou.v1.ActionPredictions\x12\x18\n\x10prediction_table\x18\x02 \x01(\x0c\x32^\n\x17PhoenixRetrievalService\x12\x43\n\x08Retrieve\x12\x1a.foryou.v1.RetrieveRequest\x1a\x1b.foryou.v1.RetrieveResponse2\\\n\x18PhoenixPredictionService\x12@\n\x07Predict\x12\x19.foryou.v1.PredictRequest\x1a\x1a.foryou.v1.PredictResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,21 +34,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HISTORYACTION']._serialized_start=47
   _globals['_HISTORYACTION']._serialized_end=196
   _globals['_RETRIEVEREQUEST']._serialized_start=198
-  _globals['_RETRIEVEREQUEST']._serialized_end=296
-  _globals['_RETRIEVEDPOST']._serialized_start=298
-  _globals['_RETRIEVEDPOST']._serialized_end=393
-  _globals['_RETRIEVERESPONSE']._serialized_start=395
-  _globals['_RETRIEVERESPONSE']._serialized_end=454
-  _globals['_PREDICTCANDIDATE']._serialized_start=456
-  _globals['_PREDICTCANDIDATE']._serialized_end=510
-  _globals['_PREDICTREQUEST']._serialized_start=513
-  _globals['_PREDICTREQUEST']._serialized_end=712
-  _globals['_ACTIONPREDICTIONS']._serialized_start=714
-  _globals['_ACTIONPREDICTIONS']._serialized_end=778
-  _globals['_PREDICTRESPONSE']._serialized_start=780
-  _globals['_PREDICTRESPONSE']._serialized_end=874
-  _globals['_PHOENIXRETRIEVALSERVICE']._serialized_start=876
-  _globals['_PHOENIXRETRIEVALSERVICE']._serialized_end=970
-  _globals['_PHOENIXPREDICTIONSERVICE']._serialized_start=972
-  _globals['_PHOENIXPREDICTIONSERVICE']._serialized_end=1064
+  _globals['_RETRIEVEREQUEST']._serialized_end=320
+  _globals['_RETRIEVEDPOST']._serialized_start=322
+  _globals['_RETRIEVEDPOST']._serialized_end=417
+  _globals['_RETRIEVERESPONSE']._serialized_start=419
+  _globals['_RETRIEVERESPONSE']._serialized_end=519
+  _globals['_PREDICTCANDIDATE']._serialized_start=521
+  _globals['_PREDICTCANDIDATE']._serialized_end=575
+  _globals['_PREDICTREQUEST']._serialized_start=578
+  _globals['_PREDICTREQUEST']._serialized_end=777
+  _globals['_ACTIONPREDICTIONS']._serialized_start=779
+  _globals['_ACTIONPREDICTIONS']._serialized_end=843
+  _globals['_PREDICTRESPONSE']._serialized_start=845
+  _globals['_PREDICTRESPONSE']._serialized_end=939
+  _globals['_PHOENIXRETRIEVALSERVICE']._serialized_start=941
+  _globals['_PHOENIXRETRIEVALSERVICE']._serialized_end=1035
+  _globals['_PHOENIXPREDICTIONSERVICE']._serialized_start=1037
+  _globals['_PHOENIXPREDICTIONSERVICE']._serialized_end=1129
 # @@protoc_insertion_point(module_scope)

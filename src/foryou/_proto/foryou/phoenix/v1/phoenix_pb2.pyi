@@ -25,14 +25,16 @@ class HistoryAction(_message.Message):
     def __init__(self, post_id: _Optional[int] = ..., author_id: _Optional[int] = ..., action_bits: _Optional[int] = ..., product_surface: _Optional[int] = ..., start_ms: _Optional[int] = ..., end_ms: _Optional[int] = ..., dwell_ms: _Optional[int] = ...) -> None: ...
 
 class RetrieveRequest(_message.Message):
-    __slots__ = ("user_id", "history", "max_results")
+    __slots__ = ("user_id", "history", "max_results", "table_response")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     HISTORY_FIELD_NUMBER: _ClassVar[int]
     MAX_RESULTS_FIELD_NUMBER: _ClassVar[int]
+    TABLE_RESPONSE_FIELD_NUMBER: _ClassVar[int]
     user_id: int
     history: _containers.RepeatedCompositeFieldContainer[HistoryAction]
     max_results: int
-    def __init__(self, user_id: _Optional[int] = ..., history: _Optional[_Iterable[_Union[HistoryAction, _Mapping]]] = ..., max_results: _Optional[int] = ...) -> None: ...
+    table_response: bool
+    def __init__(self, user_id: _Optional[int] = ..., history: _Optional[_Iterable[_Union[HistoryAction, _Mapping]]] = ..., max_results: _Optional[int] = ..., table_response: _Optional[bool] = ...) -> None: ...
 
 class RetrievedPost(_message.Message):
     __slots__ = ("post_id", "author_id", "in_reply_to_post_id", "score")
@@ -47,10 +49,14 @@ class RetrievedPost(_message.Message):
     def __init__(self, post_id: _Optional[int] = ..., author_id: _Optional[int] = ..., in_reply_to_post_id: _Optional[int] = ..., score: _Optional[float] = ...) -> None: ...
 
 class RetrieveResponse(_message.Message):
-    __slots__ = ("posts",)
+    __slots__ = ("posts", "post_table", "score_table")
     POSTS_FIELD_NUMBER: _ClassVar[int]
+    POST_TABLE_FIELD_NUMBER: _ClassVar[int]
+    SCORE_TABLE_FIELD_NUMBER: _ClassVar[int]
     posts: _containers.RepeatedCompositeFieldContainer[RetrievedPost]
-    def __init__(self, posts: _Optional[_Iterable[_Union[RetrievedPost, _Mapping]]] = ...) -> None: ...
+    post_table: bytes
+    score_table: bytes
+    def __init__(self, posts: _Optional[_Iterable[_Union[RetrievedPost, _Mapping]]] = ..., post_table: _Optional[bytes] = ..., score_table: _Optional[bytes] = ...) -> None: ...
 
 class PredictCandidate(_message.Message):
     __slots__ = ("post_id", "author_id")
