@@ -212,7 +212,7 @@ async def _measure(
             ranking = RankingService(host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
             stack.callback(ranking.close)
             predictions = InProcessPredictionClient(ranking)
-        result = await _requests(world, chosen, requests, params, stores, thunder, live_index, host, predictions, clock)
+        result = await _requests(chosen, requests, params, stores, thunder, live_index, host, predictions, clock)
     return {
         "users": counts.get("user_profile", 0),
         "posts": counts.get("post_created", 0),
@@ -229,7 +229,6 @@ async def _measure(
 
 
 async def _requests(
-    world: Path,
     chosen: list[int],
     requests: int,
     params: Params,
