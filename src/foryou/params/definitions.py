@@ -178,7 +178,7 @@ _PHOENIX = [
     p_choice("phoenix.prefix_attention", "causal", ("causal", "bidirectional"), "history attention"),
     p_choice("phoenix.candidate_positions", "shared", ("shared", "sequential"), "candidate RoPE positions"),
     p_int("phoenix.dwell_time_cap_s", 600, 1, 86_400, "(o) cap of the dwell-time head"),
-    p_int("phoenix.rank_chunk_size", 1024, 1, 100_000, "(o) candidates scored per chunk (decision 65)"),
+    p_int("phoenix.rank_chunk_size", 4096, 1, 100_000, "(o) candidates scored per chunk (decisions 65, 85)"),
 ]
 
 _RETRIEVAL = [
