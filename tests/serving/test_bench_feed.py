@@ -29,7 +29,13 @@ def _check(result: dict[str, object], *, ranker: str, prefetch: str) -> None:
 
 
 def test_in_process(world: Path) -> None:
-    _check(run_feed_bench(world, viewers=3, requests=10), ranker="in-process", prefetch="remote")
+    import torch
+
+    before = torch.get_num_threads()
+    result = run_feed_bench(world, viewers=3, requests=10)
+    _check(result, ranker="in-process", prefetch="remote")
+    assert result["serving_torch_threads"] == 1  # mixer.torch_threads, as `foryou serve` applies it
+    assert torch.get_num_threads() == before  # the caller's setting comes back
 
 
 def test_ranker_behind_grpc_with_prefetch(world: Path) -> None:

@@ -29,6 +29,13 @@ _MIXER = [
     p_int("mixer.top_k", 50, 1, 2000, "candidates kept by the TopKScoreSelector"),
     p_int("mixer.max_post_age_s", 172_800, 60, 1_209_600, "AgeFilter: older posts are dropped"),
     p_int("mixer.request_deadline_ms", 5000, 100, 60_000, "(o) whole-request deadline"),
+    p_int(
+        "mixer.torch_threads",
+        1,
+        0,
+        256,
+        "(o) torch intra-op threads once a process serving the mixer with Phoenix in it has loaded (0: one per core)",
+    ),
     p_int("mixer.max_grpc_message_bytes", 134_217_728, 1 << 20, 1 << 30, "gRPC message size cap"),
     p_int("mixer.max_request_id_list", 10_000, 0, 100_000, "(o) cap on seen_ids / served_ids lengths"),
     p_int("mixer.max_bloom_entries", 8, 0, 64, "(o) cap on impression Bloom filter entries"),

@@ -55,6 +55,7 @@ from foryou.phoenix_service.ranking import RankingService
 from foryou.phoenix_service.retrieval import RetrievalService
 from foryou.serving.clock import ShiftedClock
 from foryou.serving.gc_policy import settle_for_serving
+from foryou.serving.threads import set_serving_threads
 from foryou.stores import StoreIngestor, Stores, memory_stores
 from foryou.thunder import PostStore, StoreConfig
 from foryou.thunder.in_network import InNetworkPosts, ServiceLimits
@@ -202,6 +203,8 @@ async def _measure(
     load_s = time.perf_counter() - started
     settle_for_serving()  # as `foryou serve` does after its replay
     async with contextlib.AsyncExitStack() as stack:
+        if ranker == "in-process":
+            set_serving_threads(params.get_int("mixer.torch_threads"))  # as `foryou serve` does
         predictions: PredictionClient
         if ranker == "grpc":
             directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="foryou-bench-feed-")))
@@ -222,6 +225,7 @@ async def _measure(
         "retrieval_index": index,
         "ranker": ranker,
         "prefetch": params.get_str("scoring.phoenix.prefetch"),
+        "serving_torch_threads": torch.get_num_threads(),
         "indexed_posts": len(live_index),
         "load_seconds": round(load_s, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -294,8 +298,18 @@ def run_feed_bench(
     ranker: str = "in-process",
     prefetch: str | None = None,
 ) -> dict[str, Any]:
-    return asyncio.run(
-        _measure(
-            world, viewers=viewers, requests=requests, threads=threads, index=index, ranker=ranker, prefetch=prefetch
+    previous = torch.get_num_threads()
+    try:
+        return asyncio.run(
+            _measure(
+                world,
+                viewers=viewers,
+                requests=requests,
+                threads=threads,
+                index=index,
+                ranker=ranker,
+                prefetch=prefetch,
+            )
         )
-    )
+    finally:
+        torch.set_num_threads(previous)
