@@ -20,7 +20,7 @@ from foryou.events.uas import AggregatedAction
 HEADS = ACTION_NAMES[:NUM_DISCRETE_ACTIONS]
 TABLE_KEYS = (*HEADS, "dwell_time")  # the columns of a prediction table
 _COLUMNS = PredictionColumns(TABLE_KEYS)
-_ID_PAIR = np.dtype("<u8")
+_U64 = np.dtype("<u8")
 _VALUE = np.dtype("<f4")
 
 
@@ -47,7 +47,7 @@ def history_from_wire(actions: Sequence[pb.HistoryAction]) -> list[AggregatedAct
 
 
 def predictions_to_wire(predictions: Sequence[Mapping[str, float] | None]) -> list[pb.ActionPredictions]:
-    table = rows_of_one_table(predictions, (*HEADS, "dwell_time"))
+    table = rows_of_one_table(predictions, TABLE_KEYS)
     if table is not None:  # the service's own answer: read its table row by row
         return [pb.ActionPredictions(probabilities=row[:-1], dwell_time_s=row[-1]) for row in table.tolist()]
     out = []
@@ -73,7 +73,7 @@ def predictions_from_wire(predictions: Sequence[pb.ActionPredictions]) -> list[d
 
 def candidates_to_table(candidates: Sequence[tuple[int, int]]) -> bytes:
     try:
-        return np.asarray(candidates, dtype=_ID_PAIR).reshape(-1, 2).tobytes()
+        return np.asarray(candidates, dtype=_U64).reshape(-1, 2).tobytes()
     except (OverflowError, ValueError) as exc:
         raise InvalidInputError(f"candidate ids must be (post_id, author_id) pairs of uint64: {exc}") from exc
 
@@ -85,9 +85,9 @@ def candidates_of(request: pb.PredictRequest) -> list[tuple[int, int]]:
     if request.candidates:
         raise InvalidInputError("set candidates or candidate_table, not both")
     data = request.candidate_table
-    if len(data) % (2 * _ID_PAIR.itemsize):
+    if len(data) % (2 * _U64.itemsize):
         raise InvalidInputError(f"candidate_table holds {len(data)} bytes, not a multiple of 16")
-    return [(post, author) for post, author in np.frombuffer(data, dtype=_ID_PAIR).reshape(-1, 2).tolist()]
+    return [(post, author) for post, author in np.frombuffer(data, dtype=_U64).reshape(-1, 2).tolist()]
 
 
 def predictions_to_table(predictions: Sequence[Mapping[str, float] | None]) -> bytes:
@@ -114,15 +114,15 @@ def predictions_from_table(data: bytes, count: int) -> list[PredictionRow | None
 
 def retrieved_to_tables(found: Sequence[tuple[int, int, int, float]]) -> tuple[bytes, bytes]:
     """(post_id, author_id, in_reply_to_post_id, score) rows → uint64 [N, 3] and float32 [N] blocks."""
-    ids = np.array([row[:3] for row in found], dtype=_ID_PAIR).reshape(-1, 3)
+    ids = np.array([row[:3] for row in found], dtype=_U64).reshape(-1, 3)
     scores = np.array([row[3] for row in found], dtype=_VALUE)
     return ids.tobytes(), scores.tobytes()
 
 
 def retrieved_from_tables(post_table: bytes, score_table: bytes) -> list[tuple[int, int, int, float]]:
     count = len(score_table) // _VALUE.itemsize
-    if len(score_table) % _VALUE.itemsize or len(post_table) != count * 3 * _ID_PAIR.itemsize:
+    if len(score_table) % _VALUE.itemsize or len(post_table) != count * 3 * _U64.itemsize:
         raise InvalidInputError(f"post_table of {len(post_table)} bytes and score_table of {len(score_table)} disagree")
-    ids = np.frombuffer(post_table, dtype=_ID_PAIR).reshape(count, 3).tolist()
+    ids = np.frombuffer(post_table, dtype=_U64).reshape(count, 3).tolist()
     scores = np.frombuffer(score_table, dtype=_VALUE).tolist()
     return [(post, author, reply, score) for (post, author, reply), score in zip(ids, scores, strict=True)]
