@@ -293,6 +293,13 @@ def test_trace_records_sources_removals_scores_and_is_json() -> None:
     assert trace.candidates[2].sources == [("A", 1), ("B", 0)]
     assert trace.candidates[3].removed_by is not None and trace.candidates[3].removed_by.filter == "No3"
     assert trace.candidates[1].scores == {"ScoreBy": {"score": 1.0}}
+    # per source, what it returned (a candidate found by two sources counts for each), equal to the view
+    assert trace.source_counts() == {"A": 2, "B": 2}
+    per_view: dict[str, int] = {}
+    for entry in trace.candidates.values():
+        for name, _ in entry.sources:
+            per_view[name] = per_view.get(name, 0) + 1
+    assert per_view == trace.source_counts()
     doc = json.loads(trace.to_json())
     assert doc["query"] == {"user": 1}
     assert [c["id"] for c in doc["candidates"]] == ["1", "2", "3"]

@@ -95,6 +95,13 @@ class RequestTrace:
         self._final = (keys, cut)
         self._view = None
 
+    def source_counts(self) -> dict[str, int]:
+        """Candidates each source returned, without building the per-candidate view."""
+        counts: dict[str, int] = {}
+        for name, keys in self._sources:
+            counts[name] = counts.get(name, 0) + len(keys)
+        return counts
+
     @property
     def candidates(self) -> dict[Any, CandidateTrace]:
         """Per candidate, keyed by id in first-seen order."""
