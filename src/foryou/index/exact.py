@@ -70,7 +70,9 @@ class ExactIndex:
         return SearchResult(out_ids, out_scores)
 
     def _search_float32(self, queries: F32, k: int, vecs: F32, dead: Bools | None) -> list[tuple[Rows, F32]]:
-        scores = queries @ vecs.T  # [B, N]
+        # torch's product, not numpy's: numpy's OpenBLAS wakes a worker that then spins on a core for a
+        # long while after every call, which a serving process cannot spare (decision 87)
+        scores = torch.from_numpy(queries).matmul(torch.from_numpy(vecs).T).numpy()  # [B, N]
         if dead is not None:
             scores[:, dead] = -np.inf
         last = len(vecs) - min(k, len(self.table))  # position of the k-th best (or the worst live row)
