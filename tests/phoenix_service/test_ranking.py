@@ -41,6 +41,24 @@ def test_service_scores_equal_the_full_forward(ranker: PhoenixRanker) -> None:
     service.close()
 
 
+def test_the_scoring_thread_runs_on_the_threads_it_was_given(ranker: PhoenixRanker) -> None:
+    caller = torch.get_num_threads()
+    wide, narrow = (
+        RankingService(ModelHost(ranker), torch_threads=2),
+        RankingService(ModelHost(ranker), torch_threads=1),
+    )
+    try:
+        assert (wide.torch_threads, narrow.torch_threads) == (2, 1)
+        assert torch.get_num_threads() == caller
+        a, b = (asyncio.run(s.predict(user_id=3, sequence=SEQ, candidates=CANDS, surface=1)) for s in (wide, narrow))
+        for x, y in zip(a, b, strict=True):
+            assert x is not None and y is not None
+            assert all(abs(x[k] - y[k]) <= 1e-6 * max(1.0, abs(y[k])) for k in y)
+    finally:
+        wide.close()
+        narrow.close()
+
+
 def test_concurrent_requests_are_batched_and_unchanged(ranker: PhoenixRanker) -> None:
     service = RankingService(ModelHost(ranker))
     requests = [(u, SEQ[: u % 5 + 1], CANDS[: 3 + u]) for u in range(1, 7)]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from foryou.core.errors import ConfigError
+from foryou.core.torch_threads import cores
 from foryou.serving.bench_feed import run_feed_bench
 from foryou.world import WorldConfig, generate_world
 
@@ -34,7 +35,8 @@ def test_in_process(world: Path) -> None:
     before = torch.get_num_threads()
     result = run_feed_bench(world, viewers=3, requests=10)
     _check(result, ranker="in-process", prefetch="remote")
-    assert result["serving_torch_threads"] == 1  # mixer.torch_threads, as `foryou serve` applies it
+    # the ranker's thread on every core, the rest on one (decision 87), as `foryou serve` lays them out
+    assert result["torch_threads"] == {"ranker": cores(), "other": 1}
     assert torch.get_num_threads() == before  # the caller's setting comes back
 
 

@@ -34,7 +34,7 @@ _MIXER = [
         1,
         0,
         256,
-        "(o) torch intra-op threads once a process serving the mixer with Phoenix in it has loaded (0: one per core)",
+        "(o) torch intra-op threads of a serving process's threads other than the ranker's (0: one per core)",
     ),
     p_int("mixer.max_grpc_message_bytes", 134_217_728, 1 << 20, 1 << 30, "gRPC message size cap"),
     p_int("mixer.max_request_id_list", 10_000, 0, 100_000, "(o) cap on seen_ids / served_ids lengths"),
@@ -186,6 +186,9 @@ _PHOENIX = [
     p_choice("phoenix.candidate_positions", "shared", ("shared", "sequential"), "candidate RoPE positions"),
     p_int("phoenix.dwell_time_cap_s", 600, 1, 86_400, "(o) cap of the dwell-time head"),
     p_int("phoenix.rank_chunk_size", 4096, 1, 100_000, "(o) candidates scored per chunk (decisions 65, 85)"),
+    p_int(
+        "phoenix.rank_threads", 0, 0, 256, "(o) torch intra-op threads of a serving process's ranker (0: one per core)"
+    ),
 ]
 
 _RETRIEVAL = [

@@ -12,7 +12,6 @@ import asyncio
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import torch
@@ -20,6 +19,7 @@ import torch
 from foryou.core.actions import ACTION_NAMES as SCORE_KEYS
 from foryou.core.errors import InvalidInputError, ResourceExhaustedError, UnavailableError
 from foryou.core.predictions import PredictionColumns, PredictionRow, prediction_rows
+from foryou.core.torch_threads import executor_threads, pinned_executor
 from foryou.events.uas import AggregatedAction
 from foryou.phoenix import PhoenixRanker, PrefixCache, build_candidates, build_prefix, serving_outputs
 from foryou.phoenix.transformer import LayerCache
@@ -62,7 +62,10 @@ class RankingService:
         max_batch_requests: int = 8,
         prefix_cache_size: int = 4096,
         dwell_time_cap_s: float = 600.0,
+        torch_threads: int | None = None,
     ) -> None:
+        """`torch_threads`: intra-op threads of the scoring thread (0: one per core; None: the process
+        default when it first scores), fixed when the service is built (decision 87)."""
         self.host = host
         self.max_candidates, self.max_batch = max_candidates, max_batch_requests
         self.dwell_cap = dwell_time_cap_s
@@ -71,7 +74,7 @@ class RankingService:
         self._queued_candidates = 0
         self._wake: asyncio.Event | None = None
         self._worker: asyncio.Task[None] | None = None
-        self._pool = ThreadPoolExecutor(1, "phoenix-rank")
+        self._pool = pinned_executor("phoenix-rank", torch_threads)
         self._cache: OrderedDict[tuple[int, bytes], PrefixCache] = OrderedDict()
         self._cache_size = prefix_cache_size
 
@@ -188,6 +191,11 @@ class RankingService:
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return cache
+
+    @property
+    def torch_threads(self) -> int:
+        """The intra-op threads a forward runs on."""
+        return executor_threads(self._pool)
 
     def close(self) -> None:
         if self._worker is not None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
 import torch
 
 from foryou.core.errors import InvalidInputError, UnavailableError
+from foryou.core.torch_threads import pinned_executor
 from foryou.events.uas import AggregatedAction
 from foryou.phoenix import build_prefix
 from foryou.phoenix_service.history import history_entries, sequence_key
@@ -29,9 +29,12 @@ class Retrieved(NamedTuple):  # a named tuple: one response carries ~1 000
 
 
 class RetrievalService:
-    def __init__(self, host: ModelHost, index: LiveIndex, *, user_cache_size: int = 4096) -> None:
+    def __init__(
+        self, host: ModelHost, index: LiveIndex, *, user_cache_size: int = 4096, torch_threads: int | None = None
+    ) -> None:
+        """`torch_threads`: intra-op threads of the retrieval thread, as for `RankingService`."""
         self.host, self.index = host, index
-        self._pool = ThreadPoolExecutor(1, "phoenix-retrieve")
+        self._pool = pinned_executor("phoenix-retrieve", torch_threads)
         self._users: OrderedDict[tuple[int, bytes], np.ndarray] = OrderedDict()
         self._cache_size = user_cache_size
 

@@ -4,7 +4,8 @@ Loads a world's events into memory stores, a Thunder PostStore and the live retr
 engagement history only of the measured viewers, to keep loading affordable), serves the Phoenix
 models at the demo configuration (emb 128, 2 layers, 2 q / 2 kv heads, key 64; random weights: the
 cost of a forward does not depend on the weights) and times sequential requests of the viewers who
-follow the most accounts.
+follow the most accounts. Its torch threads are laid out as `foryou serve` lays them out: the ranker's
+thread on every core, every other thread on one (decision 87); the JSON reports both counts.
 
 `ranker="grpc"` measures the distributed ranker path instead: the same weights are saved and served by
 `foryou phoenix serve` in a child process, and the mixer calls it over gRPC (retrieval, Thunder and the
@@ -55,7 +56,7 @@ from foryou.phoenix_service.ranking import RankingService
 from foryou.phoenix_service.retrieval import RetrievalService
 from foryou.serving.clock import ShiftedClock
 from foryou.serving.gc_policy import settle_for_serving
-from foryou.serving.threads import set_serving_threads
+from foryou.serving.threads import ServingThreads
 from foryou.stores import StoreIngestor, Stores, memory_stores
 from foryou.thunder import PostStore, StoreConfig
 from foryou.thunder.in_network import InNetworkPosts, ServiceLimits
@@ -120,13 +121,14 @@ SERVER_START_TIMEOUT_S = 180.0
 class _RemoteRanker:
     """`foryou phoenix serve` over saved copies of the in-process models, on a free loopback port."""
 
-    def __init__(self, host: ModelHost, directory: Path, threads: int) -> None:
+    def __init__(self, host: ModelHost, directory: Path) -> None:
         ranker, retrieval = host.current.ranker, host.current.retrieval
         assert ranker is not None and retrieval is not None
         save_checkpoint(ranker, directory / "ranker")
         save_checkpoint(retrieval, directory / "retrieval")
-        # foryou.cli.main first: it sets the OpenMP policy, which must precede torch (decision 79)
-        code = f"from foryou.cli.main import app; import torch; torch.set_num_threads({threads}); app()"
+        # foryou.cli.main first: it sets the OpenMP policy, which must precede torch (decision 79); the
+        # server lays out its torch threads itself (decision 87)
+        code = "from foryou.cli.main import app; app()"
         args = ["phoenix", "serve", "--ranker", str(directory / "ranker"), "--retrieval", str(directory / "retrieval")]
         args += ["--log-dir", str(directory / "log"), "--port", "0"]
         self.process = subprocess.Popen(
@@ -180,7 +182,7 @@ def _drain(stream: IO[str], lines: queue.Queue[str]) -> None:
 
 
 async def _measure(
-    world: Path, *, viewers: int, requests: int, threads: int, index: str, ranker: str, prefetch: str | None
+    world: Path, *, viewers: int, requests: int, index: str, ranker: str, prefetch: str | None
 ) -> dict[str, Any]:
     if ranker not in RANKERS:
         raise ValueError(f"ranker must be one of {RANKERS}, not {ranker!r}")
@@ -188,7 +190,8 @@ async def _measure(
     if prefetch is not None:
         overrides["scoring.phoenix.prefetch"] = prefetch
     params = Params(overrides)  # checks both values before anything is loaded
-    torch.set_num_threads(threads)
+    threads = ServingThreads.from_params(params)
+    threads.enter()  # as `foryou serve` does: before anything runs torch
     clock = ShiftedClock(int(json.loads((world / "world.json").read_text())["end_ms"]))
     torch.manual_seed(0)
     host = ModelHost(
@@ -203,19 +206,21 @@ async def _measure(
     load_s = time.perf_counter() - started
     settle_for_serving()  # as `foryou serve` does after its replay
     async with contextlib.AsyncExitStack() as stack:
-        if ranker == "in-process":
-            set_serving_threads(params.get_int("mixer.torch_threads"))  # as `foryou serve` does
         predictions: PredictionClient
         if ranker == "grpc":
             directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="foryou-bench-feed-")))
-            remote = _RemoteRanker(host, directory, threads)
+            remote = _RemoteRanker(host, directory)
             stack.push_async_callback(remote.close)
             predictions = GrpcPredictionClient(remote.channel)
         else:
-            ranking = RankingService(host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
+            ranking = RankingService(
+                host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")), torch_threads=threads.ranker
+            )
             stack.callback(ranking.close)
             predictions = InProcessPredictionClient(ranking)
-        result = await _requests(chosen, requests, params, stores, thunder, live_index, host, predictions, clock)
+        result = await _requests(
+            chosen, requests, params, stores, thunder, live_index, host, predictions, clock, threads.other
+        )
     return {
         "users": counts.get("user_profile", 0),
         "posts": counts.get("post_created", 0),
@@ -225,7 +230,7 @@ async def _measure(
         "retrieval_index": index,
         "ranker": ranker,
         "prefetch": params.get_str("scoring.phoenix.prefetch"),
-        "serving_torch_threads": torch.get_num_threads(),
+        "torch_threads": threads.summary(),
         "indexed_posts": len(live_index),
         "load_seconds": round(load_s, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -242,8 +247,9 @@ async def _requests(
     host: ModelHost,
     predictions: PredictionClient,
     clock: Clock,
+    retrieval_threads: int,
 ) -> dict[str, Any]:
-    retrieval = RetrievalService(host, live_index)
+    retrieval = RetrievalService(host, live_index, torch_threads=retrieval_threads)
     clients = ForYouClients(
         **store_readers(stores),
         thunder=InProcessThunderClient(
@@ -295,7 +301,6 @@ def run_feed_bench(
     *,
     viewers: int = 20,
     requests: int = 200,
-    threads: int = 2,
     index: str = "exact",
     ranker: str = "in-process",
     prefetch: str | None = None,
@@ -307,7 +312,6 @@ def run_feed_bench(
                 world,
                 viewers=viewers,
                 requests=requests,
-                threads=threads,
                 index=index,
                 ranker=ranker,
                 prefetch=prefetch,

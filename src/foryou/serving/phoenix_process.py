@@ -20,6 +20,7 @@ from foryou.phoenix_service.retrieval import RetrievalService
 from foryou.serving.consumers import ConsumerStats, run_index_consumer
 from foryou.serving.grpc_phoenix import PhoenixGrpc, build_phoenix_server
 from foryou.serving.single_process import open_transport
+from foryou.serving.threads import ServingThreads
 from foryou.transport import POSTS, SAFETY
 
 
@@ -35,10 +36,14 @@ class PhoenixOptions:
 
 class PhoenixProcess:
     def __init__(self, params: Params, options: PhoenixOptions, clock: Clock) -> None:
+        threads = ServingThreads.from_params(params)
+        threads.enter()  # before anything runs torch (decision 87)
         self.host = ModelHost.from_checkpoints(options.ranker, options.retrieval)
         self.index = LiveIndex(self.host, params)
-        self.ranking = RankingService(self.host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
-        self.retrieval = RetrievalService(self.host, self.index)
+        self.ranking = RankingService(
+            self.host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")), torch_threads=threads.ranker
+        )
+        self.retrieval = RetrievalService(self.host, self.index, torch_threads=threads.other)
         self.transport = open_transport(options.kafka, options.log_dir)
         self.stats = ConsumerStats()
         self._stop = threading.Event()

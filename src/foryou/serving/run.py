@@ -14,7 +14,6 @@ from foryou.params import Params
 from foryou.serving.clock import ShiftedClock
 from foryou.serving.gc_policy import settle_for_serving
 from foryou.serving.single_process import ServeOptions, SingleProcess
-from foryou.serving.threads import set_serving_threads
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,6 @@ async def start(
     # What the replay loaded lives as long as the process: freeze it out of the cyclic GC, whose full
     # passes over millions of store objects would otherwise stall requests for seconds.
     settle_for_serving()
-    set_serving_threads(params.get_int("mixer.torch_threads"))
     grpc_port, http_port = await app.start_servers()
     return Started(app, grpc_port, http_port, imported)
 

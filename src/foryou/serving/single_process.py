@@ -40,6 +40,7 @@ from foryou.pipeline import TraceBuffer
 from foryou.serving.consumers import ConsumerStats, run_index_consumer, run_store_consumer
 from foryou.serving.grpc_mixer import GrpcHandle, build_grpc_server
 from foryou.serving.http_app import build_http_app
+from foryou.serving.threads import ServingThreads
 from foryou.serving.user_directory import UserDirectory
 from foryou.stores import StoreIngestor, open_stores
 from foryou.thunder.node import NodeOptions, ThunderNode
@@ -79,6 +80,8 @@ def open_transport(kafka: str, log_dir: Path) -> Transport:
 class SingleProcess:
     def __init__(self, params: Params, options: ServeOptions, clock: Clock) -> None:
         self.params, self.options, self.clock = params, options, clock
+        threads = ServingThreads.from_params(params)
+        threads.enter()  # before anything runs torch (decision 87)
         options.state_dir.mkdir(parents=True, exist_ok=True)
         self.transport = open_transport(options.kafka, options.state_dir / "log")
         self.transport.ensure_topics(list(ALL_TOPICS), DEFAULT_PARTITIONS)
@@ -91,8 +94,10 @@ class SingleProcess:
             )
         self.host = ModelHost.from_checkpoints(options.ranker, options.retrieval)
         self.index = LiveIndex(self.host, params)
-        self.ranking = RankingService(self.host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")))
-        self.retrieval = RetrievalService(self.host, self.index)
+        self.ranking = RankingService(
+            self.host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")), torch_threads=threads.ranker
+        )
+        self.retrieval = RetrievalService(self.host, self.index, torch_threads=threads.other)
         self.registry = CollectorRegistry()
         self.traces = TraceBuffer(capacity=params.get_int("trace.buffer_size"), ttl_s=params.get_int("trace.ttl_s"))
         clients = ForYouClients(

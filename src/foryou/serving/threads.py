@@ -1,17 +1,35 @@
-"""torch's intra-op threads in a process that serves the For You mixer with Phoenix in it (decision 86).
+"""torch's intra-op threads in a process that serves Phoenix (decision 87, which replaces 86).
 
-Such a process runs torch from several threads (the ranker's, the retriever's, the loader's), each with
-an OpenMP team of its own, and libgomp then all but stops spinning between parallel regions (decision
-83): a ranker forward at two threads took longer than at one. One thread also leaves the other core to
-the event loop. Loading runs before this, with every core.
+The ranker's forward is the one large torch job of a request, so its thread gets a team as wide as the
+machine (`phoenix.rank_threads`). Every other thread that runs torch (the event loop while it loads,
+retrieval, the index consumer) runs it on `mixer.torch_threads`, one by default, from start-up on: a
+thread that ever ran a wider team keeps its idle workers, and with more OpenMP threads than cores
+libgomp all but stops spinning, so that each region of the ranker's forward waits for a sleeping
+worker (decision 83). Loading a 100 000-user world at one thread took 94 s against 90 s at two.
 """
 
 from __future__ import annotations
 
-import torch
+from dataclasses import dataclass
+
+from foryou.core.torch_threads import cores, pin_torch_threads
+from foryou.params import Params
 
 
-def set_serving_threads(threads: int) -> None:
-    """`threads` > 0: that many from now on; 0 keeps torch's default (one per core)."""
-    if threads > 0:
-        torch.set_num_threads(threads)
+@dataclass(frozen=True)
+class ServingThreads:
+    ranker: int  # the ranking service's thread (0: one per core)
+    other: int  # every other thread that runs torch (0: one per core)
+
+    @classmethod
+    def from_params(cls, params: Params) -> ServingThreads:
+        return cls(ranker=params.get_int("phoenix.rank_threads"), other=params.get_int("mixer.torch_threads"))
+
+    def enter(self) -> int:
+        """Pin the calling (main) thread, and with it the default of threads started later, before anything
+        loads. Returns the count."""
+        return pin_torch_threads(self.other)
+
+    def summary(self) -> dict[str, int]:
+        """The counts in effect (0 resolved to the cores), for reports."""
+        return {"ranker": self.ranker or cores(), "other": self.other or cores()}
