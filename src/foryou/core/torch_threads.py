@@ -24,15 +24,20 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def resolve(threads: int) -> int:
+    """A thread count as configured (0: one per core) as a number."""
+    if threads < 0:
+        raise ValueError(f"threads must be ≥ 0, got {threads}")
+    return threads or cores()
+
+
 def pin_torch_threads(threads: int) -> int:
     """Fix the calling thread's intra-op count (0: one per core); returns it.
 
     Also makes it the default of threads that have not run torch yet (torch has no separate call).
     """
-    if threads < 0:
-        raise ValueError(f"threads must be ≥ 0, got {threads}")
+    count = resolve(threads)
     torch.get_num_threads()  # a thread takes the process default at its first use: let that happen first
-    count = threads or cores()
     torch.set_num_threads(count)
     return count
 

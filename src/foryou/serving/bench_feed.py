@@ -52,8 +52,6 @@ from foryou.params import Params
 from foryou.phoenix import PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel, save_checkpoint
 from foryou.phoenix_service.live_index import LiveIndex
 from foryou.phoenix_service.model_host import ModelHost
-from foryou.phoenix_service.ranking import RankingService
-from foryou.phoenix_service.retrieval import RetrievalService
 from foryou.serving.clock import ShiftedClock
 from foryou.serving.gc_policy import settle_for_serving
 from foryou.serving.threads import ServingThreads
@@ -213,13 +211,11 @@ async def _measure(
             stack.push_async_callback(remote.close)
             predictions = GrpcPredictionClient(remote.channel)
         else:
-            ranking = RankingService(
-                host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")), torch_threads=threads.ranker
-            )
+            ranking = threads.ranking_service(host, params)
             stack.callback(ranking.close)
             predictions = InProcessPredictionClient(ranking)
         result = await _requests(
-            chosen, requests, params, stores, thunder, live_index, host, predictions, clock, threads.other
+            chosen, requests, params, stores, thunder, live_index, host, predictions, clock, threads
         )
     return {
         "users": counts.get("user_profile", 0),
@@ -247,9 +243,9 @@ async def _requests(
     host: ModelHost,
     predictions: PredictionClient,
     clock: Clock,
-    retrieval_threads: int,
+    threads: ServingThreads,
 ) -> dict[str, Any]:
-    retrieval = RetrievalService(host, live_index, torch_threads=retrieval_threads)
+    retrieval = threads.retrieval_service(host, live_index)
     clients = ForYouClients(
         **store_readers(stores),
         thunder=InProcessThunderClient(

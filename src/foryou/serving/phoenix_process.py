@@ -15,8 +15,6 @@ from foryou.core.clock import Clock
 from foryou.params import Params
 from foryou.phoenix_service.live_index import LiveIndex
 from foryou.phoenix_service.model_host import ModelHost
-from foryou.phoenix_service.ranking import RankingService
-from foryou.phoenix_service.retrieval import RetrievalService
 from foryou.serving.consumers import ConsumerStats, run_index_consumer
 from foryou.serving.grpc_phoenix import PhoenixGrpc, build_phoenix_server
 from foryou.serving.single_process import open_transport
@@ -40,10 +38,8 @@ class PhoenixProcess:
         threads.enter()  # before anything runs torch (decision 87)
         self.host = ModelHost.from_checkpoints(options.ranker, options.retrieval)
         self.index = LiveIndex(self.host, params)
-        self.ranking = RankingService(
-            self.host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")), torch_threads=threads.ranker
-        )
-        self.retrieval = RetrievalService(self.host, self.index, torch_threads=threads.other)
+        self.ranking = threads.ranking_service(self.host, params)
+        self.retrieval = threads.retrieval_service(self.host, self.index)
         self.transport = open_transport(options.kafka, options.log_dir)
         self.stats = ConsumerStats()
         self._stop = threading.Event()

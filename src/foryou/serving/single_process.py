@@ -34,8 +34,6 @@ from foryou.observability import PipelineMetrics
 from foryou.params import Params
 from foryou.phoenix_service.live_index import LiveIndex
 from foryou.phoenix_service.model_host import ModelHost
-from foryou.phoenix_service.ranking import RankingService
-from foryou.phoenix_service.retrieval import RetrievalService
 from foryou.pipeline import TraceBuffer
 from foryou.serving.consumers import ConsumerStats, run_index_consumer, run_store_consumer
 from foryou.serving.grpc_mixer import GrpcHandle, build_grpc_server
@@ -94,10 +92,8 @@ class SingleProcess:
             )
         self.host = ModelHost.from_checkpoints(options.ranker, options.retrieval)
         self.index = LiveIndex(self.host, params)
-        self.ranking = RankingService(
-            self.host, dwell_time_cap_s=float(params.get_int("phoenix.dwell_time_cap_s")), torch_threads=threads.ranker
-        )
-        self.retrieval = RetrievalService(self.host, self.index, torch_threads=threads.other)
+        self.ranking = threads.ranking_service(self.host, params)
+        self.retrieval = threads.retrieval_service(self.host, self.index)
         self.registry = CollectorRegistry()
         self.traces = TraceBuffer(capacity=params.get_int("trace.buffer_size"), ttl_s=params.get_int("trace.ttl_s"))
         clients = ForYouClients(

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from foryou.core.torch_threads import cores, pin_torch_threads
+from foryou.core.torch_threads import pin_torch_threads, resolve
 from foryou.params import Params
+from foryou.phoenix_service.live_index import LiveIndex
+from foryou.phoenix_service.model_host import ModelHost
+from foryou.phoenix_service.ranking import RankingService
+from foryou.phoenix_service.retrieval import RetrievalService
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,15 @@ class ServingThreads:
         loads. Returns the count."""
         return pin_torch_threads(self.other)
 
+    def ranking_service(self, host: ModelHost, params: Params) -> RankingService:
+        """The ranking service, its thread pinned to `ranker`."""
+        cap = float(params.get_int("phoenix.dwell_time_cap_s"))
+        return RankingService(host, dwell_time_cap_s=cap, torch_threads=self.ranker)
+
+    def retrieval_service(self, host: ModelHost, index: LiveIndex) -> RetrievalService:
+        """The retrieval service, its thread pinned to `other`."""
+        return RetrievalService(host, index, torch_threads=self.other)
+
     def summary(self) -> dict[str, int]:
         """The counts in effect (0 resolved to the cores), for reports."""
-        return {"ranker": self.ranker or cores(), "other": self.other or cores()}
+        return {"ranker": resolve(self.ranker), "other": resolve(self.other)}
