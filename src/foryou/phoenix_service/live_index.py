@@ -105,11 +105,11 @@ class LiveIndex:
             if self._index is None or not self._posts:
                 return [[] for _ in range(len(user_vectors))]
             result = self._index.search(user_vectors.astype(np.float32), k)
-            out = []
-            for ids, scores in zip(result.ids.tolist(), result.scores.tolist(), strict=True):
-                row = [(self._posts[i], s) for i, s in zip(ids, scores, strict=True) if i and i in self._posts]
-                out.append(row)
-            return out
+            get = self._posts.get  # one dict lookup per hit; id 0 is an unfilled slot
+            return [
+                [(post, s) for i, s in zip(ids, scores, strict=True) if i and (post := get(i)) is not None]
+                for ids, scores in zip(result.ids.tolist(), result.scores.tolist(), strict=True)
+            ]
 
     # -- persistence -----------------------------------------------------------------------------
     def save(self, directory: Path) -> None:

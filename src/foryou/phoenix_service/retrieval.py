@@ -51,7 +51,7 @@ class RetrievalService:
     def _retrieve(self, user_id: int, sequence: list[AggregatedAction], k: int) -> list[Retrieved]:
         vector = self.user_vector(user_id, sequence)
         (row,) = self.index.search(vector[None, :], k)
-        return [Retrieved(p.post_id, p.author_id, p.in_reply_to_post_id, float(s)) for p, s in row]
+        return [Retrieved(p.post_id, p.author_id, p.in_reply_to_post_id, s) for p, s in row]  # s: a Python float
 
     def user_vector(self, user_id: int, sequence: list[AggregatedAction]) -> np.ndarray:
         models = self.host.current
