@@ -75,4 +75,5 @@ class MemorySocialGraphStore:
 
     def followers_counts(self, users: Sequence[UserId]) -> dict[UserId, int]:
         """Synchronous batch read for the in-memory UserStore that shares this graph."""
-        return {u: self._followers[u] for u in users if u in self._followers}
+        get = self._followers.get  # one lookup per user: a feed request asks for ~1 500 authors
+        return {u: count for u in users if (count := get(u)) is not None}
