@@ -9,7 +9,9 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .fixtures import ByScore, KeepIf, ListSource, Q, ScoreBy, pipeline
+from foryou.pipeline import FilterResult, partition
+
+from .fixtures import ByScore, C, KeepIf, ListSource, Q, ScoreBy, pipeline
 
 predicates = st.lists(st.tuples(st.integers(2, 5), st.integers(0, 4)), max_size=5)
 
@@ -56,3 +58,38 @@ def test_attribute_fast_path_orders_exactly_like_the_score_method(scores: list[f
 
     cands = [C(i, score=s) for i, s in enumerate(scores)]
     assert ByAttribute(None).order(cands) == ByScore(None).order(cands)
+
+
+class _Split(KeepIf):
+    """KeepIf through the framework's `partition` (whose results the executor does not re-check)."""
+
+    def filter(self, query: Q, candidates: list[C]) -> FilterResult[C]:
+        return partition(candidates, lambda c: None if self.pred(c) else self.label.lower())
+
+
+@settings(max_examples=60, deadline=None)
+@given(ids=st.lists(st.integers(0, 12), max_size=30), rules=predicates, by_partition=st.booleans())
+def test_a_key_is_traced_as_removed_iff_none_of_its_candidates_survive(
+    ids: list[int], rules: list[tuple[int, int]], by_partition: bool
+) -> None:
+    seen: set[int] = set()
+
+    def first_copy(c: C) -> bool:  # drops repeats of a key, keeping its twin
+        if c.id in seen:
+            return False
+        seen.add(c.id)
+        return True
+
+    kind = _Split if by_partition else KeepIf
+    filters = [kind(first_copy, "Dedup")]
+    filters += [kind(lambda c, m=m, r=r: c.id % m != r, f"F{i}") for i, (m, r) in enumerate(rules)]
+    result = asyncio.run(pipeline(sources=[ListSource(ids)], filters=filters).run(Q(), request_id="p"))
+    kept = {c.id for c in result.selected}
+    traced = {key for key, entry in result.trace.candidates.items() if entry.removed_by is not None}
+    assert traced == set(ids) - kept
+    assert Counter(c.id for c in result.selected) + Counter(r.candidate.id for r in result.filtered) == Counter(ids)
+    for key in traced:  # named after the filter that removed the key's last candidate
+        entry = result.trace.candidates[key].removed_by
+        assert entry is not None
+        last = [r.filter for r in result.filtered if r.candidate.id == key][-1]
+        assert entry.filter == last

@@ -3,7 +3,7 @@
 from foryou.pipeline.candidate_pipeline import CandidatePipeline
 from foryou.pipeline.component import Component
 from foryou.pipeline.context import RequestContext
-from foryou.pipeline.filter import Filter, FilterResult
+from foryou.pipeline.filter import Filter, FilterResult, partition
 from foryou.pipeline.hydrator import Columns, Hydrator
 from foryou.pipeline.query_hydrator import QueryHydrator
 from foryou.pipeline.result import PipelineResult, Removed
@@ -36,4 +36,5 @@ __all__ = [
     "Source",
     "Timeouts",
     "TraceBuffer",
+    "partition",
 ]

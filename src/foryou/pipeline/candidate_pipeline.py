@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -238,13 +238,17 @@ class CandidatePipeline(Generic[Q, C]):
         budgets = [self.timeouts.for_component(timeout_stage, f.name, f.timeout_ms) for f in enabled]
         runs = await self._run_filters(ctx, query, cands, enabled, budgets)
         total_removed = 0
+        live: Counter[Any] | None = None  # keys of the candidates still in, counted at the first removal
         for flt, (outcome, latency_ms, error, result) in zip(enabled, runs, strict=True):
             self._outcome(ctx, trace, stage, flt.name, outcome, latency_ms, error)
             if result is None:
                 continue  # the list stays what the filter received
+            if result.removed and live is None:
+                live = Counter(map(self.candidate_key, cands))
             cands = result.kept
             total_removed += len(result.removed)
-            self._record_removals(trace, stage, flt.name, result, removed)
+            if live is not None:
+                self._record_removals(trace, stage, flt.name, result, removed, live)
         log_event(_log, "filtered", request_id=ctx.request_id, stage=stage, kept=len(cands), removed=total_removed)
         return cands
 
@@ -430,15 +434,22 @@ class CandidatePipeline(Generic[Q, C]):
             ctx.mark_degraded(f"{stage}_{outcome}:{name}")
 
     def _record_removals(
-        self, trace: RequestTrace, stage: str, name: str, result: FilterResult[C], removed: list[Removed[C]]
+        self,
+        trace: RequestTrace,
+        stage: str,
+        name: str,
+        result: FilterResult[C],
+        removed: list[Removed[C]],
+        live: Counter[Any],
     ) -> None:
+        """`live` counts the keys of the candidates the filter received and leaves those of the kept ones."""
         if not result.removed:
             return
-        kept_keys = set(map(self.candidate_key, result.kept))
-        for cand, reason in result.removed:
+        keys = list(map(self.candidate_key, (cand for cand, _ in result.removed)))
+        live.subtract(keys)
+        for (cand, reason), key in zip(result.removed, keys, strict=True):
             removed.append(Removed(cand, stage, name, reason))
-            key = self.candidate_key(cand)
-            if key not in kept_keys:  # a dropped duplicate does not mark its kept twin as removed
+            if live[key] <= 0:  # a dropped duplicate does not mark its kept twin as removed
                 trace.record_removal(key, Removal(stage, name, reason))
         if self.metrics is not None:
             self.metrics.filter_removed.labels(self.name, stage, name).inc(len(result.removed))
@@ -575,8 +586,8 @@ def _merge(targets: list[Any], sources: Sequence[Any], fields: tuple[str, ...]) 
 
 def _check_partition(received: list[Any], result: FilterResult[Any]) -> None:
     """kept + removed must be exactly the received candidates: nothing lost, added or duplicated."""
-    if result.kept is received and not result.removed:
-        return  # kept everything, untouched
+    if (result.kept is received and not result.removed) or result.made_by_partition_of(received):
+        return  # kept everything untouched, or split by `partition`, which cannot lose or add any
     got = len(result.kept) + len(result.removed)
     if got != len(received):
         raise ContractError("error", f"filter returned {got} candidates for {len(received)}")

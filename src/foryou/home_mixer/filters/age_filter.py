@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from foryou.core import creation_ms
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
 from foryou.params import Params
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 TOO_OLD = "too_old"
 FUTURE_ID = "future_id"

@@ -7,9 +7,8 @@ A block is reported before a mute (`blocked_author`, then `muted_author`).
 from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 BLOCKED_AUTHOR = "blocked_author"
 MUTED_AUTHOR = "muted_author"

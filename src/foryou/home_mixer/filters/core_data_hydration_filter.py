@@ -9,9 +9,8 @@ applies, so a store outage degrades the feed instead of emptying it (docs/decisi
 from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 MISSING_CORE_DATA = "missing_core_data"
 

@@ -6,9 +6,8 @@ Sources are concatenated Phoenix first, so a post retrieved by both keeps its Ph
 from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 DUPLICATE = "duplicate"
 

@@ -4,9 +4,8 @@ not subscribe to are removed (`subscription`)."""
 from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 SUBSCRIPTION = "subscription"
 

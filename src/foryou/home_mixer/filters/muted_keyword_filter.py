@@ -8,10 +8,9 @@ Construction builds the process-wide Unicode tables once (about 20 ms).
 from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.muted_keywords import compile_keywords, unicode_tables
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 MUTED_KEYWORD_PREFIX = "muted_keyword:"
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from foryou.home_mixer.bloom import BloomFilter, murmur_halves
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 SEEN_ID = "seen_id"
 SEEN_BLOOM = "seen_bloom"

@@ -7,10 +7,9 @@ Served = the request's served_ids ∪ the served-history store's ids. v1 ran thi
 from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
 from foryou.params import Params
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 SERVED = "served"
 

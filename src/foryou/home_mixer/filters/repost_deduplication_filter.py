@@ -8,9 +8,8 @@ repost, goes; an original after its repost stays, as in v1.
 from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 DUPLICATE_REPOST = "duplicate_repost"
 

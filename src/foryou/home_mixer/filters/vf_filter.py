@@ -11,10 +11,9 @@ the post stays in the feed behind a warning, and its visibility travels with it 
 from __future__ import annotations
 
 from foryou.home_mixer.candidate import PostCandidate, VisibilityAction
-from foryou.home_mixer.filters.partition import partition
 from foryou.home_mixer.query import ScoredPostsQuery
 from foryou.params import Params
-from foryou.pipeline import Filter, FilterResult
+from foryou.pipeline import Filter, FilterResult, partition
 
 VF_DROP_PREFIX = "vf_drop:"
 VF_UNAVAILABLE = "vf_unavailable"
