@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from foryou.home_mixer.candidate import PostCandidate
 from foryou.home_mixer.scorers.phoenix_scorer import PhoenixScorer
 
@@ -26,6 +28,27 @@ def test_each_candidate_gets_its_own_original_s_scores_in_order() -> None:
     cands.append(PostCandidate(8, author_id=2, retweeted_tweet_id=4, retweeted_user_id=1))  # original not a candidate
     out = run(PhoenixScorer(Ranker(), enabled=True, timeout_ms=1000).score(query(), cands, context()))
     assert [c.phoenix_scores["favorite"] if c.phoenix_scores else None for c in out] == [0.009, 0.003, 0.007, 0.004]
+
+
+def test_a_short_or_partial_answer_scores_only_the_candidates_it_covers() -> None:
+    class Partial(Ranker):
+        async def predict(self, **kwargs: Any) -> list[dict[str, float] | None]:
+            answer = await super().predict(**kwargs)
+            return [
+                None if post_id == 3 else row
+                for row, (post_id, _) in zip(answer[:-1], kwargs["candidates"][:-1], strict=True)
+            ]
+
+    for cands in (
+        [PostCandidate(i, author_id=1) for i in (9, 3, 7, 2)],  # every candidate its own original
+        [PostCandidate(i, author_id=1) for i in (9, 3, 7, 2)]
+        + [PostCandidate(6, author_id=2, retweeted_tweet_id=9, retweeted_user_id=1)],
+    ):
+        ctx = context()
+        out = run(PhoenixScorer(Partial(), enabled=True, timeout_ms=1000).score(query(), cands, ctx))
+        got = [c.phoenix_scores["favorite"] if c.phoenix_scores else None for c in out]
+        assert got == [0.009, None, 0.007, None, 0.009][: len(cands)]
+        assert not ctx.degraded
 
 
 def test_degraded_reasons() -> None:

@@ -53,23 +53,27 @@ class PhoenixScorer(Scorer[ScoredPostsQuery, PostCandidate]):
         pairs = list(map(_original, candidates))
         originals = list(dict.fromkeys(pairs))
         prefetched = context.prefetched.get(self.name)
-        scores: Sequence[Mapping[str, float] | None]
+        scores: list[Mapping[str, float] | None]
         try:
             async with asyncio.timeout(min(self._budget_s, context.remaining_s())):
                 answer = await prefetched if prefetched is not None else None
                 if answer is None:
-                    answer = await self._predict(query, originals)
+                    predictions = await self._ask(query, originals)
+                    if len(predictions) == len(pairs) == len(originals):
+                        scores = list(predictions)  # every candidate its own original: answers in order
+                    else:
+                        scores = list(map(_answer(originals, predictions).get, pairs))
                 else:  # hydration can reveal a repost the source did not know of: ask about what is new
                     missing = [pair for pair in originals if pair not in answer]
                     if missing:
                         answer = {**answer, **await self._predict(query, missing)}
+                    scores = list(map(answer.get, pairs))
         except TimeoutError:
             context.mark_degraded("ranker_timeout")
             return candidates
         except Exception:
             context.mark_degraded("ranker_error")
             return candidates
-        scores = list(map(answer.get, pairs))
         if candidates and all(s is None for s in scores):
             context.mark_degraded("ranker_empty")
             return candidates
@@ -83,12 +87,17 @@ class PhoenixScorer(Scorer[ScoredPostsQuery, PostCandidate]):
         return candidates
 
     async def _predict(self, query: ScoredPostsQuery, originals: list[tuple[int, int]]) -> _Answer:
+        return _answer(originals, await self._ask(query, originals))
+
+    async def _ask(
+        self, query: ScoredPostsQuery, originals: list[tuple[int, int]]
+    ) -> Sequence[Mapping[str, float] | None]:
+        """The ranker's answer for each original, in order (a client may answer fewer)."""
         assert self.client is not None and query.user_action_sequence is not None  # checked by _unusable
         surface = ProductSurface.HOME_FOLLOWING if query.in_network_only else ProductSurface.HOME_FOR_YOU
-        predictions = await self.client.predict(
+        return await self.client.predict(
             user_id=query.user_id, sequence=query.user_action_sequence, candidates=originals, surface=int(surface)
         )
-        return {pair: p for pair, p in zip(originals, predictions, strict=False) if p is not None}
 
     def _unusable(self, query: ScoredPostsQuery) -> str | None:
         if not self.enabled:
@@ -98,6 +107,10 @@ class PhoenixScorer(Scorer[ScoredPostsQuery, PostCandidate]):
         if query.user_action_sequence is None:
             return "uas_unavailable"
         return None
+
+
+def _answer(originals: list[tuple[int, int]], predictions: Sequence[Mapping[str, float] | None]) -> _Answer:
+    return {pair: p for pair, p in zip(originals, predictions, strict=False) if p is not None}
 
 
 def _original(c: PostCandidate) -> tuple[int, int]:
