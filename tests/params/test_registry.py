@@ -98,3 +98,18 @@ def test_int_bounds_are_enforced_exactly(spec_name: object, value: int) -> None:
         assert not accepted
     elif spec.name not in ("phoenix.num_kv_heads", "phoenix.key_size", "phoenix.num_q_heads"):
         assert accepted
+
+
+def test_parse_text_reads_every_kind_as_the_environment_does_and_checks_bounds() -> None:
+    from foryou.params import parse_text
+
+    assert parse_text("mixer.result_size", " 20 ") == 20
+    assert parse_text("scoring.oon.factor", "0.25") == 0.25
+    assert parse_text("sources.thunder.enabled", "off") is False
+    assert parse_text("scoring.phoenix.prefetch", "always") == "always"
+    assert parse_text("train.retrieval.positive_actions", "favorite, reply") == ("favorite", "reply")
+    for name, text in [("mixer.result_size", "20.5"), ("mixer.result_size", "-1"), ("scoring.phoenix.prefetch", "x")]:
+        with pytest.raises(ConfigError, match=name):
+            parse_text(name, text, source="a test")
+    with pytest.raises(ConfigError, match="unknown parameter"):
+        parse_text("no.such", "1")

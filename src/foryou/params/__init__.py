@@ -1,7 +1,7 @@
 """The one typed, bounded parameter registry (SPEC §3.11)."""
 
 from foryou.params.definitions import HEADS, PARAMETERS, STAGES, VF_ACTIONS, VF_LABELS, VF_LEVELS
-from foryou.params.registry import RESERVED_ENV, Params, all_specs, load_params, spec_of
+from foryou.params.registry import RESERVED_ENV, Params, all_specs, load_params, parse_text, spec_of
 from foryou.params.spec import ParamSpec, ParamValue
 
 __all__ = [
@@ -17,5 +17,6 @@ __all__ = [
     "Params",
     "all_specs",
     "load_params",
+    "parse_text",
     "spec_of",
 ]

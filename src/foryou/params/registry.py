@@ -160,7 +160,13 @@ def _flatten(node: Mapping[str, Any], prefix: str, path: Path) -> dict[str, Any]
     return out
 
 
-def _parse_env(spec: ParamSpec, text: str) -> Any:
+def parse_text(name: str, text: str, *, source: str = "command line") -> ParamValue:
+    """One parameter's value from text, as an environment variable would give it, validated."""
+    spec = spec_of(name)
+    return _validate(spec, _parse_env(spec, text, source=source), source=source)
+
+
+def _parse_env(spec: ParamSpec, text: str, *, source: str | None = None) -> Any:
     stripped = text.strip()
     try:
         if spec.kind == "bool":
@@ -178,7 +184,7 @@ def _parse_env(spec: ParamSpec, text: str) -> Any:
             return tuple(part.strip() for part in stripped.split(",") if part.strip())
         return stripped
     except ValueError:
-        raise ConfigError(f"parameter {spec.name} ({spec.env_var}): {text!r} is not a {spec.kind}") from None
+        raise ConfigError(f"parameter {spec.name} ({source or spec.env_var}): {text!r} is not a {spec.kind}") from None
 
 
 def _validate(spec: ParamSpec, value: Any, *, source: str = "override") -> ParamValue:
