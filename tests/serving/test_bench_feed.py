@@ -68,3 +68,64 @@ def test_a_server_that_never_starts_is_reported_with_its_output() -> None:
         _bound_port(process, lines, timeout_s=30)
     process.wait()
     process.stdout.close()
+
+
+def test_compare_serves_each_variant_with_its_own_pipeline_in_turns(world: Path) -> None:
+    result = run_feed_bench(world, viewers=3, requests=10, compare={"no_oon": {"sources.phoenix.enabled": False}})
+    _check(result, ranker="in-process", prefetch="remote")  # the top level stays the default pipeline's
+    variants = result["variants"]
+    assert set(variants) == {"default", "no_oon"}
+    assert variants["default"]["overrides"] == {} and variants["no_oon"]["overrides"] == {
+        "sources.phoenix.enabled": False
+    }
+    assert variants["default"]["requests"] == variants["no_oon"]["requests"] == 10
+    assert variants["default"]["p50_ms"] == result["p50_ms"]
+    assert variants["default"]["oon_candidates"] > 0 and variants["no_oon"]["oon_candidates"] == 0
+    assert variants["no_oon"]["in_network_candidates"] == variants["default"]["in_network_candidates"]
+
+
+def test_compare_refuses_what_every_variant_shares_before_loading(tmp_path: Path) -> None:
+    from foryou.params import Params
+    from foryou.serving.bench_feed import check_variants
+
+    base = Params()
+    for key, value in [
+        ("phoenix.emb_size", 64),
+        ("retrieval.index", "ivf"),
+        ("mixer.torch_threads", 2),
+        ("thunder.max_timeline_size", 100),
+        ("mixer.max_post_age_s", 3600),
+    ]:
+        with pytest.raises(ValueError, match=f"{key} is read when the world is loaded"):
+            check_variants(base, {"v": {key: value}})
+    with pytest.raises(ValueError, match="overrides nothing"):
+        check_variants(base, {"v": {}})
+    with pytest.raises(ValueError, match="variant name"):
+        check_variants(base, {"default": {"scoring.oon.factor": 0.5}})
+    with pytest.raises(ConfigError, match="scoring.oon.factor"):
+        check_variants(base, {"v": {"scoring.oon.factor": 99.0}})
+    got = check_variants(base, {"v": {"scoring.oon.factor": 0.5, "thunder.max_posts_to_return": 100}})
+    assert got["default"] is base and got["v"].get_float("scoring.oon.factor") == 0.5
+    # a missing world is not reached: the variants fail first
+    with pytest.raises(ValueError):
+        run_feed_bench(tmp_path / "absent", viewers=1, requests=10, compare={"v": {"phoenix.num_layers": 1}})
+
+
+def test_compare_items_parse_as_the_parameter_s_kind() -> None:
+    from foryou.cli.bench import _variants
+
+    assert _variants(
+        ["a:scoring.oon.factor=0.5", "a:sources.thunder.enabled=false", "b:scoring.phoenix.prefetch=always"]
+    ) == {
+        "a": {"scoring.oon.factor": 0.5, "sources.thunder.enabled": False},
+        "b": {"scoring.phoenix.prefetch": "always"},
+    }
+    for bad in ["a", "a:scoring.oon.factor", ":scoring.oon.factor=1", "a:=1"]:
+        with pytest.raises(ValueError, match="expected NAME:KEY=VALUE"):
+            _variants([bad])
+    with pytest.raises(ValueError, match="already set"):
+        _variants(["a:scoring.oon.factor=0.5", "a:scoring.oon.factor=0.6"])
+    with pytest.raises(ConfigError, match="not a float"):
+        _variants(["a:scoring.oon.factor=abc"])
+    with pytest.raises(ConfigError, match="unknown parameter"):
+        _variants(["a:no.such=1"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -109,23 +110,53 @@ def bench_feed(
     prefetch: str | None = typer.Option(
         None, help="scoring.phoenix.prefetch: never, remote or always (default: the parameter's default)"
     ),
+    compare: list[str] = typer.Option(
+        [],
+        "--compare",
+        metavar="NAME:KEY=VALUE",
+        help="a variant of the request pipeline, measured in turns with the default one on the same loaded "
+        "world; repeat with the same NAME to override more parameters",
+    ),
     as_json: bool = typer.Option(True, "--json/--no-json", help="print JSON (the only format)"),
 ) -> None:
     """For You request latency in process: p50 / p99 and per-stage p50 over a large world."""
     from foryou.core.errors import ConfigError
     from foryou.params import Params
-    from foryou.serving.bench_feed import RANKERS, run_feed_bench
+    from foryou.serving.bench_feed import RANKERS, check_variants, run_feed_bench
 
     if ranker not in RANKERS:
         raise typer.BadParameter(f"must be one of {', '.join(RANKERS)}, not {ranker!r}", param_hint="--ranker")
     try:  # bad values stop here, before minutes of loading
-        Params({"retrieval.index": index, **({} if prefetch is None else {"scoring.phoenix.prefetch": prefetch})})
-    except ConfigError as exc:
+        variants = _variants(compare)
+        base = Params(
+            {"retrieval.index": index, **({} if prefetch is None else {"scoring.phoenix.prefetch": prefetch})}
+        )
+        check_variants(base, variants)
+    except (ConfigError, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from exc
     if not (world / "world.json").exists():
         raise typer.BadParameter(f"{world} is not a world directory (no world.json)", param_hint="--world")
-    result = run_feed_bench(world, viewers=viewers, requests=requests, index=index, ranker=ranker, prefetch=prefetch)
+    result = run_feed_bench(
+        world, viewers=viewers, requests=requests, index=index, ranker=ranker, prefetch=prefetch, compare=variants
+    )
     typer.echo(json.dumps(result))
+
+
+def _variants(items: list[str]) -> dict[str, dict[str, Any]]:
+    """`NAME:KEY=VALUE` items as {NAME: {KEY: value}}; values are parsed as the parameter's kind."""
+    from foryou.params import parse_text
+
+    variants: dict[str, dict[str, Any]] = {}
+    for item in items:
+        name, colon, assignment = item.partition(":")
+        key, equals, text = assignment.partition("=")
+        if not colon or not equals or not name.strip() or not key.strip():
+            raise ValueError(f"--compare {item!r}: expected NAME:KEY=VALUE")
+        overrides = variants.setdefault(name.strip(), {})
+        if key.strip() in overrides:
+            raise ValueError(f"--compare {item!r}: {key.strip()} is already set for {name.strip()!r}")
+        overrides[key.strip()] = parse_text(key.strip(), text, source=f"--compare {item}")
+    return variants
 
 
 @app.command("train")

@@ -7,6 +7,12 @@ cost of a forward does not depend on the weights) and times sequential requests 
 follow the most accounts. Its torch threads are laid out as `foryou serve` lays them out: the ranker's
 thread on every core, every other thread on one (decision 87); the JSON reports both counts.
 
+`compare` measures variants of the request pipeline side by side: each is a set of parameter overrides,
+served from the same loaded world by its own pipeline, and the variants take turns, one round of the
+viewers each, so that the host's drift (30 % and more within an hour here) hits them alike (decision 88).
+Only settings read when a pipeline is built may differ (sources, hydrators, filters, scorers, timeouts,
+Thunder's query limits); the stores, the index, the models and the thread layout are loaded once.
+
 `ranker="grpc"` measures the distributed ranker path instead: the same weights are saved and served by
 `foryou phoenix serve` in a child process, and the mixer calls it over gRPC (retrieval, Thunder and the
 stores stay in process). `prefetch` sets `scoring.phoenix.prefetch` (decision 82).
@@ -27,7 +33,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -52,6 +58,8 @@ from foryou.params import Params
 from foryou.phoenix import PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel, save_checkpoint
 from foryou.phoenix_service.live_index import LiveIndex
 from foryou.phoenix_service.model_host import ModelHost
+from foryou.phoenix_service.retrieval import RetrievalService
+from foryou.pipeline import RequestTrace
 from foryou.serving.clock import ShiftedClock
 from foryou.serving.gc_policy import settle_for_serving
 from foryou.serving.threads import ServingThreads
@@ -113,6 +121,40 @@ async def _load(
 
 
 RANKERS = ("in-process", "grpc")
+BASELINE = "default"
+# Read when the world is loaded or the services start, so shared by every variant of `compare`.
+_SHARED_PREFIXES = ("phoenix.", "retrieval.", "train.", "debug.", "thunder.")
+_SHARED_KEYS = frozenset({"mixer.torch_threads", "mixer.max_grpc_message_bytes", "mixer.max_post_age_s"})
+# Thunder's query limits (`ServiceLimits`): each variant's in-process client applies its own.
+_PER_PIPELINE_THUNDER = frozenset(
+    {
+        "thunder.max_posts_to_return",
+        "thunder.max_videos_to_return",
+        "thunder.max_input_list_size",
+        "thunder.max_concurrent_requests",
+    }
+)
+
+
+def check_variants(base: Params, compare: Mapping[str, Mapping[str, Any]]) -> dict[str, Params]:
+    """The baseline and every variant of `compare` as validated parameters; raises before any loading."""
+    variants = {BASELINE: base}
+    for name, overrides in compare.items():
+        if not name or name == BASELINE or not re.fullmatch(r"[\w.-]+", name):
+            raise ValueError(f"variant name {name!r}: use letters, digits, '_', '.' or '-', and not {BASELINE!r}")
+        if not overrides:
+            raise ValueError(f"variant {name!r} overrides nothing")
+        for key in overrides:
+            shared = key in _SHARED_KEYS or (key.startswith(_SHARED_PREFIXES) and key not in _PER_PIPELINE_THUNDER)
+            if shared:
+                raise ValueError(
+                    f"variant {name!r}: {key} is read when the world is loaded or the services start, "
+                    "so every variant shares it; run the bench once per value instead"
+                )
+        variants[name] = base.with_overrides(overrides)
+    return variants
+
+
 SERVER_START_TIMEOUT_S = 180.0
 
 
@@ -180,7 +222,14 @@ def _drain(stream: IO[str], lines: queue.Queue[str]) -> None:
 
 
 async def _measure(
-    world: Path, *, viewers: int, requests: int, index: str, ranker: str, prefetch: str | None
+    world: Path,
+    *,
+    viewers: int,
+    requests: int,
+    index: str,
+    ranker: str,
+    prefetch: str | None,
+    compare: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, Any]:
     if ranker not in RANKERS:
         raise ValueError(f"ranker must be one of {RANKERS}, not {ranker!r}")
@@ -188,6 +237,7 @@ async def _measure(
     if prefetch is not None:
         overrides["scoring.phoenix.prefetch"] = prefetch
     params = Params(overrides)  # checks both values before anything is loaded
+    variants = check_variants(params, compare)
     threads = ServingThreads.from_params(params)
     threads.enter()  # as `foryou serve` does: before anything runs torch
     clock = ShiftedClock(int(json.loads((world / "world.json").read_text())["end_ms"]))
@@ -214,15 +264,21 @@ async def _measure(
             ranking = threads.ranking_service(host, params)
             stack.callback(ranking.close)
             predictions = InProcessPredictionClient(ranking)
-        result = await _requests(
-            chosen, requests, params, stores, thunder, live_index, host, predictions, clock, threads
+        results = await _requests(
+            chosen, requests, variants, stores, thunder, live_index, host, predictions, clock, threads
         )
+    compared = (
+        {"variants": {name: {**results[name], "overrides": dict(compare.get(name, {}))} for name in variants}}
+        if compare
+        else {}
+    )
     return {
         "users": counts.get("user_profile", 0),
         "posts": counts.get("post_created", 0),
         "engagement_events": counts.get("engagement", 0),
         "viewers": len(chosen),
-        **result,
+        **results[BASELINE],
+        **compared,
         "retrieval_index": index,
         "ranker": ranker,
         "prefetch": params.get_str("scoring.phoenix.prefetch"),
@@ -236,7 +292,7 @@ async def _measure(
 async def _requests(
     chosen: list[int],
     requests: int,
-    params: Params,
+    variants: Mapping[str, Params],
     stores: Stores,
     thunder: PostStore,
     live_index: LiveIndex,
@@ -244,8 +300,41 @@ async def _requests(
     predictions: PredictionClient,
     clock: Clock,
     threads: ServingThreads,
-) -> dict[str, Any]:
+) -> dict[str, dict[str, Any]]:
+    """`requests` measured requests per variant, after one unmeasured round of the viewers that warms
+    caches up; the variants take turns, one round of the viewers each."""
     retrieval = threads.retrieval_service(host, live_index)
+    services = {
+        name: _service(params, stores, thunder, retrieval, predictions, clock) for name, params in variants.items()
+    }
+    samples = {name: _Samples() for name in services}
+    total = requests + len(chosen)
+    try:
+        for round_start in range(0, total, len(chosen)):
+            for name, service in services.items():
+                for i in range(round_start, min(round_start + len(chosen), total)):
+                    # dry runs: served-history filtering would otherwise shrink later requests of a viewer
+                    request = FeedRequest(viewer_id=chosen[i % len(chosen)], dry_run=True)
+                    t0 = time.perf_counter()
+                    response = await service.get_scored_posts(request)
+                    elapsed = (time.perf_counter() - t0) * 1000
+                    if i >= len(chosen):
+                        samples[name].add(elapsed, response.trace)
+    finally:
+        for service in services.values():
+            service.close()
+        retrieval.close()
+    return {name: sample.summary() for name, sample in samples.items()}
+
+
+def _service(
+    params: Params,
+    stores: Stores,
+    thunder: PostStore,
+    retrieval: RetrievalService,
+    predictions: PredictionClient,
+    clock: Clock,
+) -> ForYouService:
     clients = ForYouClients(
         **store_readers(stores),
         thunder=InProcessThunderClient(
@@ -255,41 +344,36 @@ async def _requests(
         ranker=predictions,
         clock=clock,
     )
-    service = ForYouService(pipeline_factory(clients, params), params=params, clock=clock)
-    latencies: list[float] = []
-    stages: dict[str, list[float]] = defaultdict(list)
-    in_net: list[int] = []
-    oon: list[int] = []
-    try:
-        for i in range(requests + len(chosen)):  # the first round warms caches up and is not counted
-            viewer = chosen[i % len(chosen)]
-            # dry runs: served-history filtering would otherwise shrink later requests of a viewer
-            request = FeedRequest(viewer_id=viewer, dry_run=True)
-            t0 = time.perf_counter()
-            response = await service.get_scored_posts(request)
-            elapsed = (time.perf_counter() - t0) * 1000
-            if i < len(chosen):
-                continue
-            latencies.append(elapsed)
-            for stage, ms in response.trace.stage_ms.items():
-                stages[stage].append(ms)
-            # from the recorded key lists: building the per-candidate view after every request made the
-            # next requests' ranker forward measurably slower
-            counts = response.trace.source_counts()
-            in_net.append(counts.get("ThunderSource", 0))
-            oon.append(counts.get("PhoenixSource", 0))
-    finally:
-        service.close()
-        retrieval.close()
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "in_network_candidates": round(statistics.mean(in_net), 1),
-        "oon_candidates": round(statistics.mean(oon), 1),
-        "p50_ms": round(statistics.median(latencies), 2),
-        "p99_ms": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], 2),
-        "stage_p50_ms": {s: round(statistics.median(v), 2) for s, v in sorted(stages.items())},
-    }
+    return ForYouService(pipeline_factory(clients, params), params=params, clock=clock)
+
+
+class _Samples:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.stages: dict[str, list[float]] = defaultdict(list)
+        self.in_network: list[int] = []
+        self.oon: list[int] = []
+
+    def add(self, elapsed_ms: float, trace: RequestTrace) -> None:
+        self.latencies.append(elapsed_ms)
+        for stage, ms in trace.stage_ms.items():
+            self.stages[stage].append(ms)
+        # from the recorded key lists: building the per-candidate view after every request made the
+        # next requests' ranker forward measurably slower
+        counts = trace.source_counts()
+        self.in_network.append(counts.get("ThunderSource", 0))
+        self.oon.append(counts.get("PhoenixSource", 0))
+
+    def summary(self) -> dict[str, Any]:
+        latencies = sorted(self.latencies)
+        return {
+            "requests": len(latencies),
+            "in_network_candidates": round(statistics.mean(self.in_network), 1),
+            "oon_candidates": round(statistics.mean(self.oon), 1),
+            "p50_ms": round(statistics.median(latencies), 2),
+            "p99_ms": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], 2),
+            "stage_p50_ms": {s: round(statistics.median(v), 2) for s, v in sorted(self.stages.items())},
+        }
 
 
 def run_feed_bench(
@@ -300,6 +384,7 @@ def run_feed_bench(
     index: str = "exact",
     ranker: str = "in-process",
     prefetch: str | None = None,
+    compare: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     previous = torch.get_num_threads()
     try:
@@ -311,6 +396,7 @@ def run_feed_bench(
                 index=index,
                 ranker=ranker,
                 prefetch=prefetch,
+                compare=compare or {},
             )
         )
     finally:
