@@ -121,6 +121,7 @@ async def _load(
 
 
 RANKERS = ("in-process", "grpc")
+SERVER_START_TIMEOUT_S = 180.0
 BASELINE = "default"
 # Read when the world is loaded or the services start, so shared by every variant of `compare`.
 _SHARED_PREFIXES = ("phoenix.", "retrieval.", "train.", "debug.", "thunder.")
@@ -153,9 +154,6 @@ def check_variants(base: Params, compare: Mapping[str, Mapping[str, Any]]) -> di
                 )
         variants[name] = base.with_overrides(overrides)
     return variants
-
-
-SERVER_START_TIMEOUT_S = 180.0
 
 
 class _RemoteRanker:
