@@ -49,7 +49,7 @@ def ranker(
     """Phoenix ranker: cached prefix + chunked candidates vs one full-sequence masked forward, and the
     ranking service under concurrent requests (micro-batched and not).
 
-    Runs in a fresh interpreter with the serving OpenMP spin policy (GOMP_SPINCOUNT=3000) unless the
+    Runs in a fresh interpreter with the serving OpenMP spin policy (GOMP_SPINCOUNT=30000) unless the
     environment sets OMP_WAIT_POLICY or GOMP_SPINCOUNT.
     """
     from foryou.phoenix.bench import run_in_subprocess
