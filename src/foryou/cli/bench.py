@@ -150,12 +150,13 @@ def _variants(items: list[str]) -> dict[str, dict[str, Any]]:
     for item in items:
         name, colon, assignment = item.partition(":")
         key, equals, text = assignment.partition("=")
-        if not colon or not equals or not name.strip() or not key.strip():
+        name, key = name.strip(), key.strip()
+        if not colon or not equals or not name or not key:
             raise ValueError(f"--compare {item!r}: expected NAME:KEY=VALUE")
-        overrides = variants.setdefault(name.strip(), {})
-        if key.strip() in overrides:
-            raise ValueError(f"--compare {item!r}: {key.strip()} is already set for {name.strip()!r}")
-        overrides[key.strip()] = parse_text(key.strip(), text, source=f"--compare {item}")
+        overrides = variants.setdefault(name, {})
+        if key in overrides:
+            raise ValueError(f"--compare {item!r}: {key} is already set for {name!r}")
+        overrides[key] = parse_text(key, text, source=f"--compare {item}")
     return variants
 
 

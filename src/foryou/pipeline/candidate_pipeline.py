@@ -243,12 +243,12 @@ class CandidatePipeline(Generic[Q, C]):
             self._outcome(ctx, trace, stage, flt.name, outcome, latency_ms, error)
             if result is None:
                 continue  # the list stays what the filter received
-            if result.removed and live is None:
-                live = Counter(map(self.candidate_key, cands))
+            if result.removed:
+                if live is None:
+                    live = Counter(map(self.candidate_key, cands))
+                self._record_removals(trace, stage, flt.name, result, removed, live)
             cands = result.kept
             total_removed += len(result.removed)
-            if live is not None:
-                self._record_removals(trace, stage, flt.name, result, removed, live)
         log_event(_log, "filtered", request_id=ctx.request_id, stage=stage, kept=len(cands), removed=total_removed)
         return cands
 
@@ -443,8 +443,6 @@ class CandidatePipeline(Generic[Q, C]):
         live: Counter[Any],
     ) -> None:
         """`live` counts the keys of the candidates the filter received and leaves those of the kept ones."""
-        if not result.removed:
-            return
         keys = list(map(self.candidate_key, (cand for cand, _ in result.removed)))
         live.subtract(keys)
         for (cand, reason), key in zip(result.removed, keys, strict=True):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import queue
 import re
@@ -126,15 +127,8 @@ BASELINE = "default"
 # Read when the world is loaded or the services start, so shared by every variant of `compare`.
 _SHARED_PREFIXES = ("phoenix.", "retrieval.", "train.", "debug.", "thunder.")
 _SHARED_KEYS = frozenset({"mixer.torch_threads", "mixer.max_grpc_message_bytes", "mixer.max_post_age_s"})
-# Thunder's query limits (`ServiceLimits`): each variant's in-process client applies its own.
-_PER_PIPELINE_THUNDER = frozenset(
-    {
-        "thunder.max_posts_to_return",
-        "thunder.max_videos_to_return",
-        "thunder.max_input_list_size",
-        "thunder.max_concurrent_requests",
-    }
-)
+# Thunder's query limits: each variant's in-process client applies its own `ServiceLimits`.
+_PER_PIPELINE_THUNDER = frozenset(f"thunder.{f.name}" for f in dataclasses.fields(ServiceLimits))
 
 
 def check_variants(base: Params, compare: Mapping[str, Mapping[str, Any]]) -> dict[str, Params]:
@@ -146,8 +140,7 @@ def check_variants(base: Params, compare: Mapping[str, Mapping[str, Any]]) -> di
         if not overrides:
             raise ValueError(f"variant {name!r} overrides nothing")
         for key in overrides:
-            shared = key in _SHARED_KEYS or (key.startswith(_SHARED_PREFIXES) and key not in _PER_PIPELINE_THUNDER)
-            if shared:
+            if key in _SHARED_KEYS or (key.startswith(_SHARED_PREFIXES) and key not in _PER_PIPELINE_THUNDER):
                 raise ValueError(
                     f"variant {name!r}: {key} is read when the world is loaded or the services start, "
                     "so every variant shares it; run the bench once per value instead"
