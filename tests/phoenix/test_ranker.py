@@ -4,7 +4,8 @@ dtypes, serving outputs (SPEC §5.3, §5.4, §5.7)."""
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import fields, replace
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -14,9 +15,11 @@ from hypothesis import strategies as st
 
 from foryou.core.actions import Action
 from foryou.phoenix import (
+    CandidateBatch,
     HistoryEntry,
     PhoenixBatch,
     PhoenixRanker,
+    PrefixBatch,
     build_candidates,
     build_prefix,
     predict,
@@ -272,3 +275,39 @@ def test_predict_keeps_order_and_matches_score_candidates() -> None:
     cands = build_candidates(candidates=[posts], surfaces=1, config=model.config.inputs)
     probs = serving_outputs(score_candidates(model, prefix, cands), dwell_time_cap_s=600.0).probabilities
     assert math.isclose(scores[1].probabilities["reply"], float(probs[0, 1, 1]), rel_tol=1e-6)
+
+
+R = TypeVar("R", PrefixBatch, CandidateBatch)
+
+
+def _row(x: R, b: int) -> R:
+    return type(x)(**{f.name: getattr(x, f.name)[b : b + 1] for f in fields(x)})
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_candidate_sees_scores_each_candidate_as_if_the_history_ended_there(seed: int) -> None:
+    """One forward with per-candidate visible prefixes equals one forward per truncated history."""
+    model = ranker(candidate_positions="shared")
+    batch = random_batch(SMALL_INPUTS, 2, 5, seed=seed)
+    o = 1 + SMALL_INPUTS.history_seq_len
+    gen = torch.Generator().manual_seed(seed)
+    sees = torch.randint(1, o + 1, (2, 5), generator=gen)  # the user token plus 0..S history slots
+    with torch.no_grad():
+        got = model(batch, candidate_sees=sees)
+        for b in range(2):
+            for j in range(5):
+                prefix = _row(batch.prefix, b)
+                post = prefix.history_post_hashes.clone()
+                post[:, int(sees[b, j]) - 1 :] = 0  # the history ends after sees − 1 slots
+                prefix = replace(prefix, history_post_hashes=post)
+                one = PhoenixBatch(prefix=prefix, candidates=_row(batch.candidates, b).slice(j, j + 1))
+                want = model(one)[0, 0]
+                if bool(batch.candidates.valid[b, j]):
+                    assert (got[b, j] - want).abs().max() <= TOL
+
+
+def test_candidate_sees_needs_a_causal_prefix() -> None:
+    model = ranker(prefix_attention="bidirectional")
+    batch = random_batch(SMALL_INPUTS, 1, 2, seed=0)
+    with pytest.raises(ValueError, match="causal"):
+        model(batch, candidate_sees=torch.ones(1, 2, dtype=torch.long))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foryou.phoenix import TransformerConfig
+from foryou.phoenix import PhoenixRanker, RetrievalConfig, RetrievalModel, TransformerConfig, set_dropout
 from foryou.phoenix.transformer import Attention, SequenceMask, apply_rope, gated_gelu_tanh, rope_tables
+
+from .helpers import random_batch, randomized, small_config
 
 CFG = TransformerConfig(
     emb_size=16, num_layers=1, num_q_heads=2, num_kv_heads=1, key_size=8, attn_output_multiplier=0.7
@@ -84,3 +87,30 @@ def test_gated_gelu_is_torchs_tanh_gelu(seed: int, scale: float) -> None:
         with torch.set_grad_enabled(grad):
             got = gated_gelu_tanh(gate, value)
         assert torch.allclose(got.double(), want, rtol=1e-5, atol=1e-6)
+
+
+def test_dropout_acts_in_training_mode_only_and_is_never_saved() -> None:
+    model = randomized(PhoenixRanker(small_config()), seed=1)
+    batch = random_batch(model.config.inputs, batch=2, count=3, seed=2)
+    model.eval()
+    with torch.no_grad():
+        before = model(batch)
+    keys = set(model.state_dict())
+    assert set_dropout(model, 0.3) == 1
+    assert set(model.state_dict()) == keys  # a training setting, not a parameter
+    with torch.no_grad():
+        assert torch.equal(model(batch), before)  # eval mode: exactly the model without dropout
+        model.train()
+        torch.manual_seed(0)
+        dropped = model(batch)
+    assert not torch.allclose(dropped, before)
+    model.eval()
+    set_dropout(model, 0.0)
+    model.train()
+    with torch.no_grad():
+        assert torch.allclose(model(batch), before, atol=1e-6)  # rate 0: training mode changes nothing
+
+
+def test_dropout_rate_must_be_below_one() -> None:
+    with pytest.raises(ValueError, match="dropout"):
+        set_dropout(RetrievalModel(RetrievalConfig()), 1.0)

@@ -34,6 +34,7 @@ from foryou.phoenix.config import (
     TransformerConfig,
     ffn_size,
 )
+from foryou.phoenix.embeddings import redraw_embeddings
 from foryou.phoenix.hashing import (
     HASH_FAMILY,
     HashKind,
@@ -55,6 +56,7 @@ from foryou.phoenix.ranker import (
     serving_outputs,
 )
 from foryou.phoenix.retrieval import RetrievalModel, UserEncoding, l2_normalize, top_k
+from foryou.phoenix.transformer import set_dropout
 
 __all__ = [
     "HASH_FAMILY",
@@ -91,9 +93,11 @@ __all__ = [
     "mix64",
     "predict",
     "read_checkpoint_config",
+    "redraw_embeddings",
     "run_parity",
     "save_checkpoint",
     "score_candidates",
     "serving_outputs",
+    "set_dropout",
     "top_k",
 ]

@@ -16,10 +16,29 @@ from foryou.phoenix.layers import EMBEDDING_INIT_STD
 
 def _table(rows: int, dim: int) -> nn.Embedding:
     table = nn.Embedding(rows, dim, padding_idx=0)
-    nn.init.normal_(table.weight, std=EMBEDDING_INIT_STD)
+    _draw(table, EMBEDDING_INIT_STD)
+    return table
+
+
+def _draw(table: nn.Embedding, std: float) -> None:
+    nn.init.normal_(table.weight, std=std)
     with torch.no_grad():
         table.weight[0].zero_()
-    return table
+
+
+def redraw_embeddings(model: nn.Module, std: float) -> int:
+    """Draw every hash-table row of `model` again from N(0, std²) (row 0 stays zero); returns the tables.
+
+    A training choice (`train.embedding_init_std`): with SPEC's 0.02 a token carries its item's identity at
+    1/50 of the scale of the normalised branches added to the residual stream, and a ranker first has to
+    grow its tables before a candidate can find itself in the history.
+    """
+    if not 0.0 < std <= 10.0:
+        raise ValueError(f"embedding init std must be in (0, 10], not {std}")
+    tables = [t for m in model.modules() if isinstance(m, HashTables) for t in (m.user, m.post, m.author)]
+    for t in tables:
+        _draw(t, std)
+    return len(tables)
 
 
 class HashTables(nn.Module):

@@ -25,12 +25,29 @@ def attention_rule(
 
 
 def full_mask(
-    prefix_valid: torch.Tensor, candidate_valid: torch.Tensor, prefix_attention: PrefixAttention
+    prefix_valid: torch.Tensor,
+    candidate_valid: torch.Tensor,
+    prefix_attention: PrefixAttention,
+    candidate_sees: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """allowed [B, T, T] from key validity prefix [B, O] and candidates [B, C]."""
+    """allowed [B, T, T] from key validity prefix [B, O] and candidates [B, C].
+
+    `candidate_sees` [B, C] (training only, with a causal prefix): candidate j attends to the first
+    candidate_sees[b, j] prefix tokens only, so one forward scores candidates of every prefix of a sequence,
+    each exactly as if the history ended there.
+    """
     valid = torch.cat([prefix_valid, candidate_valid], dim=1)  # [B, T]
-    rule = attention_rule(prefix_valid.shape[1], candidate_valid.shape[1], prefix_attention, prefix_valid.device)
-    return rule[None] & valid[:, None, :]
+    o = prefix_valid.shape[1]
+    rule = attention_rule(o, candidate_valid.shape[1], prefix_attention, prefix_valid.device)
+    allowed = rule[None] & valid[:, None, :]
+    if candidate_sees is None:
+        return allowed
+    if prefix_attention != "causal":
+        raise ValueError("candidate_sees needs a causal prefix: a bidirectional one sees the whole history")
+    b, t = valid.shape
+    limit = torch.cat([torch.full((b, o), t, device=valid.device), candidate_sees.to(valid.device)], dim=1)  # [B, T]
+    k = torch.arange(t, device=valid.device)
+    return allowed & ((k[None, None, :] >= o) | (k[None, None, :] < limit[:, :, None]))
 
 
 def prefix_mask(prefix_valid: torch.Tensor, prefix_attention: PrefixAttention) -> torch.Tensor:

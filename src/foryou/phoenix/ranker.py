@@ -83,14 +83,17 @@ class PhoenixRanker(nn.Module):
         candidate_emb: CandidateEmbeddings | None = None,
         candidate_positions: CandidatePositions | None = None,
         prefix_attention: PrefixAttention | None = None,
+        candidate_sees: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Logits [B, C, A] of every candidate slot (padded slots included)."""
+        """Logits [B, C, A] of every candidate slot (padded slots included). `candidate_sees` [B, C]: how many
+        prefix tokens (user + history) each candidate attends to (`mask.full_mask`); default all."""
         return self.trace(
             batch,
             prefix_emb=prefix_emb,
             candidate_emb=candidate_emb,
             candidate_positions=candidate_positions,
             prefix_attention=prefix_attention,
+            candidate_sees=candidate_sees,
         ).logits
 
     def trace(
@@ -101,6 +104,7 @@ class PhoenixRanker(nn.Module):
         candidate_emb: CandidateEmbeddings | None = None,
         candidate_positions: CandidatePositions | None = None,
         prefix_attention: PrefixAttention | None = None,
+        candidate_sees: torch.Tensor | None = None,
     ) -> RankerTrace:
         """The full forward with its intermediates. Embeddings default to this model's hash tables."""
         cfg = self.config
@@ -116,7 +120,9 @@ class PhoenixRanker(nn.Module):
             dim=1,
         )  # [B, T, D]
         o, c = prefix.valid.shape[1], cands.num_candidates
-        allowed = mask.full_mask(prefix.valid, cands.valid, prefix_attention or cfg.prefix_attention)  # [B, T, T]
+        allowed = mask.full_mask(
+            prefix.valid, cands.valid, prefix_attention or cfg.prefix_attention, candidate_sees
+        )  # [B, T, T]
         positions = mask.sequence_positions(
             candidate_positions or cfg.candidate_positions,
             prefix_len=o,

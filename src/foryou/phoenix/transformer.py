@@ -320,8 +320,13 @@ class DecoderLayer(nn.Module):
         self.ffn = FeedForward(cfg)
         self.post_ffn_norm = RMSNorm(cfg.emb_size, eps)  # N3, `rms_norm_3`
 
-    def forward(self, x: torch.Tensor, rope: Rope, mask: SequenceMask) -> tuple[torch.Tensor, LayerCache]:
+    def forward(
+        self, x: torch.Tensor, rope: Rope, mask: SequenceMask, dropout: float = 0.0
+    ) -> tuple[torch.Tensor, LayerCache]:
         a, cache = self.attn(self.pre_attn_norm(x), rope, mask)
+        if dropout > 0.0:  # training only: each branch is dropped after its norm, before the residual add
+            h = x + F.dropout(self.post_attn_norm(a), dropout)
+            return h + F.dropout(self.post_ffn_norm(self.ffn(self.pre_ffn_norm(h))), dropout), cache
         h = self.post_attn_norm.add_to(x, a)  # x + N1(a)
         return self.post_ffn_norm.add_to(h, self.ffn(self.pre_ffn_norm(h))), cache  # h + N3(FFN(N2 h))
 
@@ -343,6 +348,9 @@ class Transformer(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.layers = nn.ModuleList([DecoderLayer(cfg) for _ in range(cfg.num_layers)])
+        # Dropout rate of the input tokens and of every residual branch, in training mode only: a training
+        # setting (`train.dropout`, set by `set_dropout`), not part of the model, so never saved.
+        self.dropout = 0.0
 
     def rope(self, positions: torch.Tensor) -> Rope:
         return rope_tables(positions, self.cfg.key_size, self.cfg.rope_base)
@@ -351,10 +359,13 @@ class Transformer(nn.Module):
         """x [B, T, D], positions [T], allowed [B, T, T]."""
         rope = self.rope(positions.to(x.device))
         mask = SequenceMask.build(allowed)
+        p = self.dropout if self.training else 0.0
+        if p > 0.0:
+            x = F.dropout(x, p)
         outs: list[torch.Tensor] = []
         caches: list[LayerCache] = []
         for layer in self.layers:
-            x, cache = layer(x, rope, mask)
+            x, cache = layer(x, rope, mask, p)
             outs.append(x)
             caches.append(cache)
         return TransformerOutput(hidden=x, layer_outputs=outs, caches=caches)
@@ -376,3 +387,13 @@ class Transformer(nn.Module):
         for layer, cache in zip(self.layers, caches, strict=True):
             x = cast(DecoderLayer, layer).forward_candidates(x, rope, cache, mask)
         return x
+
+
+def set_dropout(model: nn.Module, rate: float) -> int:
+    """Set the training dropout rate of every Phoenix transformer inside `model`; returns how many."""
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout rate must be in [0, 1), not {rate}")
+    found = [m for m in model.modules() if isinstance(m, Transformer)]
+    for m in found:
+        m.dropout = rate
+    return len(found)
