@@ -15,11 +15,11 @@ import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from tiny_training_data import ranker_config, retrieval_config
+from tiny_training_data import TINY_INPUTS, ranker_config, retrieval_config
 from torch import nn
 
 from foryou.core.errors import ConfigError
-from foryou.phoenix import PhoenixRanker, RetrievalModel, load_checkpoint
+from foryou.phoenix import PhoenixRanker, RetrievalModel, load_checkpoint, redraw_embeddings
 from foryou.training import (
     FitConfig,
     Ml100kData,
@@ -29,9 +29,10 @@ from foryou.training import (
     cumulative_user_vectors,
     fit,
     retrieval_scores,
+    train_windows,
 )
 from foryou.training.loop import lr_factor
-from foryou.training.ml100k_tasks import Teacher, warm_start
+from foryou.training.ml100k_tasks import Ml100kPrefixRankerTask, Teacher, next_items, warm_start
 
 
 def _loss_validator(task_ref: list[object]) -> object:
@@ -254,3 +255,101 @@ def test_checkpoint_scores_identically_in_another_process(data: Ml100kData, tmp_
         env={"PYTHONPATH": f"{root / 'src'}:{root / 'tests' / 'training'}", "OMP_NUM_THREADS": "1"},
     )
     assert np.array_equal(here, np.load(tmp_path / "there.npy"))
+
+
+@pytest.mark.parametrize("future", [1, 2, 5])
+def test_next_items_are_later_training_items_only(data: Ml100kData, future: int) -> None:
+    inputs = MlInputs(data, TINY_INPUTS, use_user_token=True)
+    for w in train_windows(inputs, TINY_INPUTS.history_seq_len):
+        seq = data.sequences[w.user]
+        got = next_items(seq, w, future)
+        assert got.shape == (len(w.items) - 1, future)
+        assert np.array_equal(got[:, 0], w.items[1:])  # column 0: the window's own next item
+        for t in range(len(got)):
+            pos = w.start + t  # the prefix ends at sequence position pos
+            expect = seq[pos + 1 : min(pos + 1 + future, len(seq) - 2)]
+            row = got[t]
+            assert np.array_equal(row[row >= 0], expect)
+            assert np.all(row[len(expect) :] == -1)
+
+
+def test_later_training_movies_are_never_negatives(data: Ml100kData) -> None:
+    _, task, _ = _ranker_task(data, batch_size=64, cuts_per_window=4, skip_later=True)
+    later_sets = {u: [set(seq[i:-2].tolist()) for i in range(len(seq))] for u, seq in enumerate(data.sequences)}
+    checked = 0
+    for batch in task.batches(0, 0, 1):
+        users, hist, _, cands, dwell = batch
+        for row, user in enumerate(users.tolist()):
+            t = int((hist[row] >= 0).sum())  # the prefix length; windows here start at position 0
+            seq = data.sequences[user]
+            if len(seq) - 2 > 8 + 1:  # a longer sequence has windows that start later: skip it
+                continue
+            negatives = set(cands[row][~np.isfinite(dwell[row])].tolist())
+            assert not negatives & later_sets[user][t]
+            checked += 1
+    assert checked > 0
+
+
+def _prefix_task(data: Ml100kData, **options: Any) -> Ml100kPrefixRankerTask:
+    torch.manual_seed(0)
+    model = PhoenixRanker(ranker_config())
+    ref: list[object] = []
+    settings: dict[str, Any] = {
+        "batch_size": 4,
+        "negatives": 5,
+        "pos_weight": torch.ones(18),
+        "dwell_loss_weight": 0.1,
+        "huber_delta": 1.0,
+        "popularity_power": 0.0,
+        "seed": 0,
+        "validator": _loss_validator(ref),
+        **options,
+    }
+    task = Ml100kPrefixRankerTask(model, MlInputs(data, model.config.inputs, use_user_token=True), **settings)
+    ref.append(task)
+    return task
+
+
+def test_every_prefix_batches_hold_one_next_item_per_cut_and_no_later_negatives(data: Ml100kData) -> None:
+    task = _prefix_task(data, batch_size=64, seen_fraction=0.4)
+    m, s = task.slots, TINY_INPUTS.history_seq_len
+    users, hist, _, cands, sees, dwell = next(iter(task.batches(0, 0, 1)))
+    for row, user in enumerate(users.tolist()):
+        w = task.windows[task_order_row(task, row)]
+        seq = data.sequences[user]
+        n = len(w.items) - 1
+        assert np.array_equal(hist[row, :n], w.items[:-1]) and np.all(hist[row, n:] == -1)
+        slots = cands[row].reshape(s, m)
+        for t in range(1, n + 1):
+            cut = slots[t - 1]
+            is_next = np.isfinite(dwell[row].reshape(s, m)[t - 1])
+            assert is_next.sum() == 1 and cut[is_next][0] == w.items[t]
+            assert np.all(sees[row].reshape(s, m)[t - 1] == 1 + t)  # the user token and t history slots
+            later = set(seq[w.start + t : len(seq) - 2].tolist())
+            assert not later & set(cut[~is_next].tolist())
+        assert np.all(slots[n:] == -1)
+
+
+def task_order_row(task: Ml100kPrefixRankerTask, row: int) -> int:
+    """The window index of batch row `row` in epoch 0 (the task's own seeded permutation)."""
+    return int(np.random.default_rng((task.seed, 0)).permutation(len(task.windows))[row])
+
+
+@pytest.mark.parametrize("listwise", [False, True])
+def test_every_prefix_ranker_loss_decreases(data: Ml100kData, tmp_path: Path, listwise: bool) -> None:
+    task = _prefix_task(data, listwise=listwise)
+    redraw_embeddings(task.model, 1.0)  # tables at unit scale: learning starts at once (decision 90)
+    with torch.no_grad():
+        before = _loss_validator([task])(task.model)["loss"]  # type: ignore[operator]
+    result = fit(task, FitConfig(out=tmp_path, epochs=8, lr=1e-2, patience=0, progress=False))
+    assert result.history[-1]["val_loss"] < 0.7 * before
+
+
+def test_ranker_validation_selects_on_masked_plus_unmasked_ndcg(data: Ml100kData) -> None:
+    from foryou.evaluation import Ml100kEvaluator
+
+    torch.manual_seed(0)
+    validate = Ml100kEvaluator(data).validator_for_ranker(RetrievalModel(retrieval_config()), k=5)
+    got = validate(PhoenixRanker(ranker_config()))
+    assert got["score"] == got["masked_ndcg@10"] + got["unmasked_ndcg@10"]
+    assert got["score"] > 0.0

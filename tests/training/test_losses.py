@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from foryou.training import FrequencyEstimator, catalogue_softmax_loss, infonce_loss, ranker_loss
-from foryou.training.losses import slate_softmax_loss
+from foryou.training.losses import future_softmax_loss, slate_softmax_loss
 
 
 def test_ranker_loss_masks_padding_and_unknown_dwell() -> None:
@@ -98,3 +98,32 @@ def test_slate_softmax_refuses_a_target_that_is_not_a_distribution() -> None:
         slate_softmax_loss(torch.zeros(1, 3), torch.tensor([[1.0, 1.0, 0.0]]), ones)
     with pytest.raises(ValueError, match="padded"):
         slate_softmax_loss(torch.zeros(1, 3), torch.tensor([[0.0, 0.0, 1.0]]), torch.tensor([[True, True, False]]))
+
+
+def test_future_softmax_with_one_target_is_the_catalogue_softmax() -> None:
+    torch.manual_seed(0)
+    users = F.normalize(torch.randn(3, 4), dim=1)
+    cat = F.normalize(torch.randn(6, 4), dim=1)
+    targets = torch.tensor([1, 3, 5])
+    exclude = torch.rand(3, 6) < 0.4
+    exclude[torch.arange(3), targets] = False
+    got = future_softmax_loss(users, cat, targets[:, None], temperature=0.5, exclude=exclude)
+    expect = catalogue_softmax_loss(users, cat, targets, temperature=0.5, exclude=exclude)
+    assert torch.allclose(got, expect, atol=1e-5)
+
+
+def test_future_softmax_keeps_the_other_positives_out_of_each_denominator() -> None:
+    users = F.normalize(torch.randn(1, 4), dim=1)
+    cat = F.normalize(torch.randn(5, 4), dim=1)
+    targets = torch.tensor([[2, 4, -1]])  # two positives, one unset slot
+    exclude = torch.tensor([[True, False, False, False, False]])
+    got = future_softmax_loss(users, cat, targets, temperature=1.0, exclude=exclude)
+    logits = (users @ cat.T)[0]
+    negatives = torch.logsumexp(logits[[1, 3]], 0)  # item 0 excluded, items 2 and 4 are positives
+    expect = torch.stack([torch.logaddexp(logits[j], negatives) - logits[j] for j in (2, 4)]).mean()
+    assert torch.allclose(got, expect, atol=1e-5)
+
+
+def test_future_softmax_refuses_a_prefix_without_its_next_item() -> None:
+    with pytest.raises(ValueError, match="column 0"):
+        future_softmax_loss(torch.ones(1, 2), torch.ones(3, 2), torch.tensor([[-1, 1]]), temperature=1.0)

@@ -56,6 +56,9 @@ def retrieval(
     exclude_seen: bool = typer.Option(
         True, "--exclude-seen/--keep-seen", help="ML-100K: drop seen items from the softmax."
     ),
+    future: int = typer.Option(
+        1, "--future", min=1, max=64, help="ML-100K: each prefix's next N training items are its positives."
+    ),
     seconds: float = typer.Option(0.0, "--seconds", min=0.0, help="Time budget (0 = none)."),
     lr_schedule: str = ScheduleOpt,
     warmup: int = WarmupOpt,
@@ -80,6 +83,7 @@ def retrieval(
         progress,
         (lr_schedule, warmup),
         exclude_seen=exclude_seen,
+        future=future,
     )
 
 
@@ -107,6 +111,15 @@ def ranker(
     ),
     warm: bool = typer.Option(
         False, "--warm-start/--cold-start", help="ML-100K: start from the retrieval model's matching weights."
+    ),
+    every_prefix: bool = typer.Option(
+        False,
+        "--every-prefix/--one-prefix",
+        help="ML-100K: train on every prefix of a window in one forward (else --cuts random prefixes).",
+    ),
+    negatives: int = typer.Option(15, "--negatives", min=1, max=1024, help="ML-100K --every-prefix: per prefix."),
+    skip_later: bool = typer.Option(
+        False, "--skip-later/--later-negatives", help="ML-100K: the user's later training movies are never negatives."
     ),
     seconds: float = typer.Option(0.0, "--seconds", min=0.0),
     lr_schedule: str = ScheduleOpt,
@@ -138,6 +151,9 @@ def ranker(
         distill=distill,
         warm=warm,
         seen_negatives=seen_negatives,
+        skip_later=skip_later,
+        every_prefix=every_prefix,
+        negatives=negatives,
     )
 
 
@@ -158,7 +174,7 @@ def _run(
     schedule: tuple[str, int],
     **extra: object,
 ) -> None:
-    from foryou.training import FitConfig, fit, init_distributed, shutdown_distributed
+    from foryou.training import FitConfig, apply_training_settings, fit, init_distributed, shutdown_distributed
 
     if threads:
         torch.set_num_threads(threads)
@@ -167,6 +183,7 @@ def _run(
     try:
         params = load_params(config, os.environ)
         task = _build_task(kind, data, params, seed, out, dist, **extra)
+        apply_training_settings(task.model, params, warm_started=bool(extra.get("warm")))
         cfg = FitConfig(
             out=out,
             epochs=epochs,
@@ -214,6 +231,8 @@ def _build_task(kind: str, data: str, params: Params, seed: int, out: Path, dist
     if data == "ml100k":
         return _ml100k_task(kind, params, seed, **extra)
     if data.startswith("world:"):
+        if extra.get("future", 1) != 1 or extra.get("every_prefix") or extra.get("skip_later"):
+            raise typer.BadParameter("--future, --every-prefix and --skip-later are MovieLens-100K options")
         from foryou.data import ExampleConfig
         from foryou.training.distributed import barrier
         from foryou.training.world_data import ensure_examples
@@ -232,7 +251,7 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
     from foryou.evaluation import Ml100kEvaluator, load_ml100k
     from foryou.phoenix import PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel, load_checkpoint
     from foryou.training import Ml100kRankerTask, Ml100kRetrievalTask, MlInputs, train_windows
-    from foryou.training.ml100k_tasks import Teacher, retrieval_hard_negatives, warm_start
+    from foryou.training.ml100k_tasks import Ml100kPrefixRankerTask, Teacher, retrieval_hard_negatives, warm_start
 
     evaluator = Ml100kEvaluator(load_ml100k(default_home(os.environ)))
     batch = params.get_int("train.batch_size")
@@ -244,6 +263,7 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
             batch_size=batch,
             temperature=params.get_float("train.retrieval.temperature"),
             exclude_seen=bool(extra["exclude_seen"]),
+            future=int(str(extra["future"])),
             seed=seed,
             validator=evaluator.validate_retrieval,
         )
@@ -271,6 +291,23 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
     windows = train_windows(inputs, model.config.inputs.history_seq_len)
     retr_inputs = MlInputs(evaluator.data, retr.config.inputs, use_user_token=True)
     pool = retrieval_hard_negatives(retr, retr_inputs, windows, top=max(k, model.config.candidate_seq_len))
+    if extra["every_prefix"]:
+        if distill or extra["seen_negatives"] != "all" or extra["warm"]:
+            raise typer.BadParameter("--every-prefix does not combine with --distill, --seen-negatives or --warm-start")
+        return Ml100kPrefixRankerTask(
+            model,
+            inputs,
+            batch_size=batch,
+            negatives=int(str(extra["negatives"])),
+            hard_pool=pool,
+            pos_weight=pos_weights(params),
+            dwell_loss_weight=params.get_float("train.dwell_loss_weight"),
+            huber_delta=params.get_float("train.huber_delta"),
+            popularity_power=0.75,
+            listwise=extra["loss"] == "listwise",
+            seed=seed,
+            validator=evaluator.validator_for_ranker(retr, k),
+        )
     temperature = params.get_float("train.retrieval.temperature")
     teacher = Teacher(retr, retr_inputs, weight=distill, temperature=temperature) if distill else None
     return Ml100kRankerTask(
@@ -286,6 +323,7 @@ def _ml100k_task(kind: str, params: Params, seed: int, **extra: object) -> Task:
         listwise=extra["loss"] == "listwise",
         teacher=teacher,
         seen_in_window=extra["seen_negatives"] == "window",
+        skip_later=bool(extra["skip_later"]),
         seed=seed,
         validator=evaluator.validator_for_ranker(retr, k),
     )

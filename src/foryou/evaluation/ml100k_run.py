@@ -63,7 +63,11 @@ class Ml100kEvaluator:
                 raise ConfigError(f"the ranker validator needs a PhoenixRanker, not {type(model).__name__}")
             logits = ranker_logits(model, self._inputs(model), *hist, top)
             final = two_stage(base, top, logits).astype(np.float32)
-            return _flat(evaluate_split(final, self.data.sequences, "validation"))
+            flat = _flat(evaluate_split(final, self.data.sequences, "validation"))
+            # Both are goals, and a ranker moves the unmasked one most (it can push the user's own movies
+            # down; retrieval cannot): select on their sum (decision 91).
+            flat["score"] = flat["masked_ndcg@10"] + flat["unmasked_ndcg@10"]
+            return flat
 
         return validate
 

@@ -212,6 +212,8 @@ _TRAIN = [
     p_float("train.lr", 1e-3, 1e-6, 1.0, "AdamW learning rate"),
     p_float("train.weight_decay", 0.01, 0.0, 1.0, "AdamW weight decay"),
     p_int("train.batch_size", 256, 1, 65_536, "examples per step"),
+    p_float("train.embedding_init_std", 0.02, 1e-4, 10.0, "(o) std of the hash-table rows a new model starts from"),
+    p_float("train.dropout", 0.0, 0.0, 0.9, "(o) dropout of tokens and residual branches while training"),
 ]
 
 PARAMETERS: tuple[ParamSpec, ...] = (

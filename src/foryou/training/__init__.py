@@ -11,11 +11,13 @@ from foryou.training.losses import (
     FrequencyEstimator,
     RankerLossParts,
     catalogue_softmax_loss,
+    future_softmax_loss,
     infonce_loss,
     ranker_loss,
 )
 from foryou.training.ml100k_data import Ml100kData, MlInputs, action_vectors, build_ml100k_data, user_sequences
 from foryou.training.ml100k_tasks import (
+    Ml100kPrefixRankerTask,
     Ml100kRankerTask,
     Ml100kRetrievalTask,
     cumulative_user_vectors,
@@ -23,6 +25,7 @@ from foryou.training.ml100k_tasks import (
     retrieval_scores,
     train_windows,
 )
+from foryou.training.settings import apply_training_settings
 from foryou.training.world_tasks import WorldRankerTask, WorldRetrievalTask, build_world_task
 
 __all__ = [
@@ -32,6 +35,7 @@ __all__ = [
     "FitResult",
     "FrequencyEstimator",
     "Ml100kData",
+    "Ml100kPrefixRankerTask",
     "Ml100kRankerTask",
     "Ml100kRetrievalTask",
     "MlInputs",
@@ -41,12 +45,14 @@ __all__ = [
     "WorldRetrievalTask",
     "action_vectors",
     "all_reduce_mean",
+    "apply_training_settings",
     "build_ml100k_data",
     "build_world_task",
     "catalogue_softmax_loss",
     "cumulative_user_vectors",
     "demo_params",
     "fit",
+    "future_softmax_loss",
     "infonce_loss",
     "init_distributed",
     "plot_curves",

@@ -15,6 +15,7 @@ import torch
 
 from foryou.params import Params, load_params
 from foryou.training.loop import FitConfig, fit
+from foryou.training.settings import apply_training_settings
 from foryou.training.world_tasks import build_world_task
 
 DEMO_OVERRIDES: dict[str, Any] = {
@@ -45,6 +46,7 @@ def train_demo_models(
     for kind in ("retrieval", "ranker"):
         torch.manual_seed(seed)
         task = build_world_task(kind, world_dir, params, seed=seed, work=out_dir / "examples")
+        apply_training_settings(task.model, params)
         cfg = FitConfig(
             out=out_dir / kind,
             epochs=20,

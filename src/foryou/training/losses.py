@@ -125,6 +125,32 @@ def catalogue_softmax_loss(
     return F.cross_entropy(logits, targets)
 
 
+def future_softmax_loss(
+    users: torch.Tensor,  # [N, D] unit user vectors (one per prefix)
+    catalogue: torch.Tensor,  # [I, D] unit vectors of every item
+    targets: torch.Tensor,  # [N, H] int64 the next H items (−1 = none); column 0 is always set
+    *,
+    temperature: float,
+    exclude: torch.Tensor | None = None,  # [N, I] bool, items removed from the softmax
+) -> torch.Tensor:
+    """Full softmax with several positives per prefix: each of the next H items against every item that is
+    neither excluded nor one of those H (the others are not negatives). H = 1 is `catalogue_softmax_loss`.
+
+    loss = mean over set targets j of −log(exp(s_j) / (exp(s_j) + Σ_negatives exp(s_n))).
+    """
+    if targets.dim() != 2 or bool((targets[:, 0] < 0).any()):
+        raise ValueError("future_softmax_loss needs targets [N, H] with column 0 set")
+    logits = users.float() @ catalogue.float().T / temperature  # [N, I]
+    valid = targets >= 0  # [N, H]
+    safe = targets.clamp(min=0)
+    positive = torch.zeros_like(logits, dtype=torch.bool).scatter_(1, safe, valid)  # [N, I]
+    blocked = positive if exclude is None else positive | exclude
+    negatives = torch.logsumexp(logits.masked_fill(blocked, -math.inf), dim=1, keepdim=True)  # [N, 1]
+    pos = logits.gather(1, safe)  # [N, H]
+    per = torch.logaddexp(pos, negatives) - pos  # [N, H]
+    return per[valid].mean()
+
+
 def slate_softmax_loss(
     logits: torch.Tensor,  # [B, C] one score per slate slot
     target: torch.Tensor,  # [B, C] target distribution over the slots (one-hot, or mixed with a teacher's)

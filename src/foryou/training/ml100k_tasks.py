@@ -4,9 +4,11 @@ Training data = each user's sequence without its last two items (validation and 
 windows of at most S + 1 items tiled back from the end. Retrieval: the causal user tower sees every prefix
 of a window in one forward — with a causal mask, the masked mean over positions ≤ t is exactly the user
 vector of the prefix of length t — and each prefix predicts its next item with a full softmax over the 1 682
-movies, the user's earlier items removed from that softmax. Ranker: one random cut per window; the slate is
-the next item (favorite = 1, dwell = rating) and C − 1 other movies (all labels 0): a share drawn from the
-user's earlier movies, the rest by popularity.
+movies, the user's earlier items removed from that softmax (`--future N`: the next N items are all
+positives). Ranker: one random cut per window; the slate is the next item (favorite = 1, dwell = rating)
+and C − 1 other movies (all labels 0): a share drawn from the user's earlier movies, the rest by popularity.
+Every-prefix ranker (`Ml100kPrefixRankerTask`): every cut of a window in one forward, each cut's
+candidates attending to its own prefix only.
 Validation is injected (`validator`) so that training never imports the evaluation layer.
 """
 
@@ -30,7 +32,7 @@ from foryou.phoenix import (
     score_candidates,
 )
 from foryou.training.distributed import shard
-from foryou.training.losses import catalogue_softmax_loss, ranker_loss, slate_softmax_loss
+from foryou.training.losses import catalogue_softmax_loss, future_softmax_loss, ranker_loss, slate_softmax_loss
 from foryou.training.ml100k_data import MlInputs
 
 Validator = Callable[[nn.Module], dict[str, float]]
@@ -65,9 +67,13 @@ class Ml100kRetrievalTask:
         exclude_seen: bool,
         seed: int,
         validator: Validator,
+        future: int = 1,
     ) -> None:
+        if future < 1:
+            raise ValueError(f"future must be ≥ 1, not {future}")
         self.model, self.inputs, self.batch_size = model, inputs, batch_size
         self.temperature, self.exclude_seen, self.seed = temperature, exclude_seen, seed
+        self.future = future
         self.windows = train_windows(inputs, model.config.inputs.history_seq_len)
         self.validator = validator
 
@@ -81,11 +87,12 @@ class Ml100kRetrievalTask:
         n_items = self.inputs.data.num_items
         hist = np.full((len(batch), s), -1, dtype=np.int64)
         rates = np.zeros((len(batch), s), dtype=np.float32)
-        targets = np.full((len(batch), s), -1, dtype=np.int64)
+        targets = np.full((len(batch), s, self.future), -1, dtype=np.int64)
         seen_before = np.zeros((len(batch), s, n_items), dtype=bool)
         for row, w in enumerate(batch):
             n = len(w.items) - 1
-            hist[row, :n], targets[row, :n] = w.items[:-1], w.items[1:]
+            hist[row, :n] = w.items[:-1]
+            targets[row, :n] = next_items(self.inputs.data.sequences[w.user], w, self.future)
             rates[row, :n] = self.inputs.data.ratings[w.user][w.start : w.start + n]
             if self.exclude_seen:
                 first = np.full(n_items, np.iinfo(np.int64).max)
@@ -96,11 +103,15 @@ class Ml100kRetrievalTask:
         prefix = self.inputs.prefix(users, hist, rates)
         catalogue = self.model.encode_candidates(self.inputs.catalogue())  # [1, I, D]
         u = cumulative_user_vectors(self.model, prefix)  # [B, S, D]
-        keep = torch.from_numpy(targets >= 0)
+        keep = torch.from_numpy(targets[..., 0] >= 0)
         exclude = torch.from_numpy(seen_before)[keep] if self.exclude_seen else None
-        loss = catalogue_softmax_loss(
-            u[keep], catalogue[0], torch.from_numpy(targets)[keep], temperature=self.temperature, exclude=exclude
-        )
+        chosen = torch.from_numpy(targets)[keep]  # [N, H]
+        if self.future == 1:
+            loss = catalogue_softmax_loss(
+                u[keep], catalogue[0], chosen[:, 0], temperature=self.temperature, exclude=exclude
+            )
+        else:
+            loss = future_softmax_loss(u[keep], catalogue[0], chosen, temperature=self.temperature, exclude=exclude)
         return loss, {}
 
     def after_step(self, batch: list[Window]) -> None:
@@ -114,6 +125,21 @@ class Ml100kRetrievalTask:
 
     def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
         return None
+
+
+def next_items(sequence: np.ndarray, window: Window, future: int) -> np.ndarray:
+    """[L, future] the next `future` training items after each of the window's L prefixes (−1 past the end).
+
+    Column 0 is the window's own next item. Training items only: the user's last two (the validation and
+    test targets) never appear.
+    """
+    n = len(window.items) - 1
+    train = sequence[:-2]
+    out = np.full((n, future), -1, dtype=np.int64)
+    for h in range(future):
+        later = train[window.start + 1 + h : window.start + 1 + h + n]
+        out[: len(later), h] = later
+    return out
 
 
 def cumulative_user_vectors(model: RetrievalModel, prefix: PrefixBatch) -> torch.Tensor:
@@ -146,10 +172,12 @@ class Ml100kRankerTask:
         listwise: bool = False,
         teacher: Teacher | None = None,
         seen_in_window: bool = False,
+        skip_later: bool = False,
         seed: int,
         validator: Validator,
     ) -> None:
         self.model, self.inputs, self.batch_size, self.seed = model, inputs, batch_size, seed
+        self.skip_later = skip_later
         self.pos_weight, self.dwell_loss_weight, self.huber_delta = pos_weight, dwell_loss_weight, huber_delta
         base = train_windows(inputs, model.config.inputs.history_seq_len)
         self.windows = base * cuts_per_window
@@ -192,8 +220,13 @@ class Ml100kRankerTask:
             if pools is not None:  # what retrieval ranks highest for this prefix: what the ranker must sort
                 hard = round(self.hard_fraction * (c - 1))
                 cands[row, take : take + hard] = rng.choice(pools[row][t - 1], size=hard, replace=False)
-            clash = cands[row] == target
-            cands[row, clash] = (target + 1 + rng.integers(0, len(self.neg_p) - 1, clash.sum())) % len(self.neg_p)
+            # The user's later training movies are not negatives: within a rating session their order is
+            # arbitrary, so the next one is as good an answer as the one labelled next.
+            later = self.inputs.data.sequences[w.user][w.start + t : -2] if self.skip_later else w.items[t : t + 1]
+            clash = np.isin(cands[row], later)
+            while clash.any():
+                cands[row, clash] = rng.integers(0, len(self.neg_p), clash.sum())
+                clash = np.isin(cands[row], later)
             slot = int(rng.integers(0, c))
             cands[row, slot] = target
             dwell[row, slot] = self.inputs.data.ratings[w.user][w.start + t]
@@ -224,6 +257,155 @@ class Ml100kRankerTask:
         if self.teacher is not None:
             target = self.teacher.mix(target, users, hist, rates, cands)
         slate = slate_softmax_loss(logits[..., int(Action.FAVORITE)], target, valid)
+        total = slate + self.dwell_loss_weight * parts.dwell
+        return total, {"slate": float(slate.detach()), "dwell": float(parts.dwell.detach())}
+
+    def after_step(self, batch: tuple[np.ndarray, ...]) -> None:
+        return None
+
+    def validate(self, model: nn.Module) -> dict[str, float]:
+        return self.validator(model)
+
+    def extra_state(self) -> dict[str, torch.Tensor]:
+        return {}
+
+    def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
+        return None
+
+
+class Ml100kPrefixRankerTask:
+    """The ranker trained on every prefix of every window at once (one forward per window).
+
+    The causal prefix makes history token t the same whatever follows it, so the candidates of cut t (the
+    next item and `negatives` others) attend to the user and the first t history tokens only
+    (`candidate_sees`), exactly as at serving time with a history of length t. An epoch then holds one
+    example per training target, as retrieval's does, instead of one per window. Negatives per cut: a
+    `seen_fraction` share from the cut's visible history, a `hard_fraction` share from retrieval's best items
+    for that prefix, the rest by popularity; the user's later training movies are never negatives.
+    """
+
+    def __init__(
+        self,
+        model: PhoenixRanker,
+        inputs: MlInputs,
+        *,
+        batch_size: int,
+        negatives: int,
+        pos_weight: torch.Tensor,
+        dwell_loss_weight: float,
+        huber_delta: float,
+        popularity_power: float,
+        hard_pool: list[np.ndarray] | None = None,
+        seen_fraction: float = 0.25,
+        hard_fraction: float = 0.5,
+        listwise: bool = False,
+        seed: int,
+        validator: Validator,
+    ) -> None:
+        if negatives < 1:
+            raise ValueError(f"negatives must be ≥ 1, not {negatives}")
+        if model.config.prefix_attention != "causal":
+            raise ValueError("training on every prefix needs phoenix.prefix_attention = causal")
+        self.model, self.inputs, self.batch_size, self.seed = model, inputs, batch_size, seed
+        self.negatives, self.hard_pool = negatives, hard_pool
+        self.pos_weight, self.dwell_loss_weight, self.huber_delta = pos_weight, dwell_loss_weight, huber_delta
+        self.seen_fraction, self.hard_fraction, self.listwise = seen_fraction, hard_fraction, listwise
+        self.windows = train_windows(inputs, model.config.inputs.history_seq_len)
+        if hard_pool is not None and len(hard_pool) != len(self.windows):
+            raise ValueError("hard_pool needs one entry per training window")
+        counts = np.bincount(np.concatenate([s[:-2] for s in inputs.data.sequences]), minlength=inputs.data.num_items)
+        weights = (counts + 1.0) ** popularity_power
+        self.neg_p = weights / weights.sum()
+        self.validator = validator
+
+    @property
+    def slots(self) -> int:
+        return 1 + self.negatives
+
+    def batches(self, epoch: int, rank: int, world_size: int) -> Iterator[tuple[np.ndarray, ...]]:
+        rng = np.random.default_rng((self.seed, epoch, rank))
+        order = np.random.default_rng((self.seed, epoch)).permutation(len(self.windows)).tolist()
+        for rows in shard(order, rank, world_size, self.batch_size):
+            yield self._examples(rows, rng)
+
+    def _cut_candidates(self, index: int, rng: np.random.Generator) -> np.ndarray:
+        """[n, slots] candidates of each cut t = 1..n of window `index`; column 0 is the next item."""
+        w = self.windows[index]
+        seq = self.inputs.data.sequences[w.user]
+        n, k = len(w.items) - 1, self.negatives
+        cuts = np.arange(1, n + 1)
+        out = np.empty((n, 1 + k), dtype=np.int64)
+        out[:, 0] = w.items[1:]
+        out[:, 1:] = rng.choice(len(self.neg_p), size=(n, k), p=self.neg_p)
+        seen = min(k, round(self.seen_fraction * k))
+        if seen:  # drawn with replacement from the cut's visible history
+            pick = (rng.random((n, seen)) * cuts[:, None]).astype(np.int64)
+            out[:, 1 : 1 + seen] = w.items[pick]
+        hard = min(k - seen, round(self.hard_fraction * k))
+        if hard and self.hard_pool is not None:
+            pool = self.hard_pool[index]  # [n, top]
+            pick = rng.random(pool.shape).argsort(axis=1)[:, :hard]
+            out[:, 1 + seen : 1 + seen + hard] = np.take_along_axis(pool, pick, axis=1)
+        # the cut's next item and the user's later training movies are never negatives
+        position = np.full(len(self.neg_p), -1, dtype=np.int64)
+        position[seq[:-2]] = np.arange(len(seq) - 2)
+        first_later = (w.start + cuts)[:, None]  # sequence position of each cut's next item
+        negs = out[:, 1:]
+        clash = position[negs] >= first_later
+        while clash.any():
+            negs[clash] = rng.integers(0, len(self.neg_p), int(clash.sum()))
+            clash = position[negs] >= first_later
+        return out
+
+    def _examples(self, rows: list[int], rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        s, m = self.model.config.inputs.history_seq_len, self.slots
+        b = len(rows)
+        hist = np.full((b, s), -1, dtype=np.int64)
+        rates = np.zeros((b, s), dtype=np.float32)
+        cands = np.full((b, s, m), -1, dtype=np.int64)
+        sees = np.ones((b, s, m), dtype=np.int64)
+        dwell = np.full((b, s, m), np.nan, dtype=np.float32)
+        for row, index in enumerate(rows):
+            w = self.windows[index]
+            n = len(w.items) - 1
+            ratings = self.inputs.data.ratings[w.user]
+            hist[row, :n] = w.items[:-1]
+            rates[row, :n] = ratings[w.start : w.start + n]
+            cut = self._cut_candidates(index, rng)  # [n, m], next item first
+            slot = rng.integers(0, m, n)  # where the next item goes
+            shuffled = cut.copy()
+            shuffled[np.arange(n), slot], shuffled[:, 0] = cut[:, 0], cut[np.arange(n), slot]
+            cands[row, :n] = shuffled
+            sees[row, :n] = 2 + np.arange(n)[:, None]  # the user token and history slots 0..t−1
+            dwell[row, np.arange(n), slot] = ratings[w.start + 1 : w.start + 1 + n]
+        users = np.array([self.windows[i].user for i in rows])
+        return users, hist, rates, cands.reshape(b, -1), sees.reshape(b, -1), dwell.reshape(b, -1)
+
+    def loss(self, model: nn.Module, batch: tuple[np.ndarray, ...]) -> tuple[torch.Tensor, dict[str, float]]:
+        users, hist, rates, cands, sees, dwell = batch
+        inputs = PhoenixBatch(prefix=self.inputs.prefix(users, hist, rates), candidates=self.inputs.candidates(cands))
+        logits = model(inputs, candidate_sees=torch.from_numpy(sees))  # [B, S·m, 19]
+        valid = torch.from_numpy(cands >= 0)
+        labels = torch.zeros((*cands.shape, NUM_DISCRETE_ACTIONS))
+        labels[..., int(Action.FAVORITE)] = torch.from_numpy(np.isfinite(dwell)).float()
+        parts = ranker_loss(
+            logits,
+            labels,
+            valid,
+            torch.from_numpy(dwell),
+            pos_weight=self.pos_weight,
+            dwell_loss_weight=self.dwell_loss_weight,
+            dwell_cap_s=self.model.config.dwell_time_cap_s,
+            huber_delta=self.huber_delta,
+        )
+        if not self.listwise:
+            return parts.total, {"bce": float(parts.bce.detach()), "dwell": float(parts.dwell.detach())}
+        m = self.slots
+        cut_valid = valid.view(-1, m)  # [B·S, m]
+        has = cut_valid.any(dim=1)
+        fav = logits[..., int(Action.FAVORITE)].reshape(-1, m)[has]
+        target = labels[..., int(Action.FAVORITE)].reshape(-1, m)[has]
+        slate = slate_softmax_loss(fav, target, cut_valid[has])
         total = slate + self.dwell_loss_weight * parts.dwell
         return total, {"slate": float(slate.detach()), "dwell": float(parts.dwell.detach())}
 
