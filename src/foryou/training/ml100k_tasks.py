@@ -127,6 +127,14 @@ class Ml100kRetrievalTask:
         return None
 
 
+def popularity_distribution(inputs: MlInputs, power: float) -> np.ndarray:
+    """[I] sampling probabilities ∝ (training count + 1)^power: negatives drawn by popularity."""
+    counts = np.bincount(np.concatenate([s[:-2] for s in inputs.data.sequences]), minlength=inputs.data.num_items)
+    weights = (counts + 1.0) ** power
+    out: np.ndarray = weights / weights.sum()
+    return out
+
+
 def next_items(sequence: np.ndarray, window: Window, future: int) -> np.ndarray:
     """[L, future] the next `future` training items after each of the window's L prefixes (−1 past the end).
 
@@ -183,9 +191,7 @@ class Ml100kRankerTask:
         self.windows = base * cuts_per_window
         self.hard_pool = None if hard_pool is None else hard_pool * cuts_per_window
         self.hard_fraction = hard_fraction
-        counts = np.bincount(np.concatenate([s[:-2] for s in inputs.data.sequences]), minlength=inputs.data.num_items)
-        weights = (counts + 1.0) ** popularity_power
-        self.neg_p = weights / weights.sum()
+        self.neg_p = popularity_distribution(inputs, popularity_power)
         self.seen_fraction = seen_fraction
         self.listwise, self.teacher, self.seen_in_window = listwise, teacher, seen_in_window
         if teacher is not None and not listwise:
@@ -313,9 +319,7 @@ class Ml100kPrefixRankerTask:
         self.windows = train_windows(inputs, model.config.inputs.history_seq_len)
         if hard_pool is not None and len(hard_pool) != len(self.windows):
             raise ValueError("hard_pool needs one entry per training window")
-        counts = np.bincount(np.concatenate([s[:-2] for s in inputs.data.sequences]), minlength=inputs.data.num_items)
-        weights = (counts + 1.0) ** popularity_power
-        self.neg_p = weights / weights.sum()
+        self.neg_p = popularity_distribution(inputs, popularity_power)
         self.validator = validator
 
     @property
