@@ -117,7 +117,7 @@ def ranker(
         "--every-prefix/--one-prefix",
         help="ML-100K: train on every prefix of a window in one forward (else --cuts random prefixes).",
     ),
-    negatives: int = typer.Option(15, "--negatives", min=1, max=1024, help="ML-100K --every-prefix: per prefix."),
+    negatives: int = typer.Option(7, "--negatives", min=1, max=1024, help="ML-100K --every-prefix: per prefix."),
     skip_later: bool = typer.Option(
         False, "--skip-later/--later-negatives", help="ML-100K: the user's later training movies are never negatives."
     ),
