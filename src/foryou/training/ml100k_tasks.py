@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -32,7 +33,13 @@ from foryou.phoenix import (
     score_candidates,
 )
 from foryou.training.distributed import shard
-from foryou.training.losses import catalogue_softmax_loss, future_softmax_loss, ranker_loss, slate_softmax_loss
+from foryou.training.losses import (
+    RankerLossParts,
+    catalogue_softmax_loss,
+    future_softmax_loss,
+    ranker_loss,
+    slate_softmax_loss,
+)
 from foryou.training.ml100k_data import MlInputs
 
 Validator = Callable[[nn.Module], dict[str, float]]
@@ -125,6 +132,31 @@ class Ml100kRetrievalTask:
 
     def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
         return None
+
+
+class _RankerLossSettings(Protocol):
+    model: PhoenixRanker
+    pos_weight: torch.Tensor
+    dwell_loss_weight: float
+    huber_delta: float
+
+
+def next_movie_loss(
+    task: _RankerLossSettings, logits: torch.Tensor, cands: np.ndarray, dwell: np.ndarray
+) -> RankerLossParts:
+    """SPEC §5.8 ranker loss of ML-100K slates: favorite = "is the next movie" (dwell known), dwell = rating."""
+    labels = torch.zeros((*cands.shape, NUM_DISCRETE_ACTIONS))
+    labels[..., int(Action.FAVORITE)] = torch.from_numpy(np.isfinite(dwell)).float()
+    return ranker_loss(
+        logits,
+        labels,
+        torch.from_numpy(cands >= 0),
+        torch.from_numpy(dwell),
+        pos_weight=task.pos_weight,
+        dwell_loss_weight=task.dwell_loss_weight,
+        dwell_cap_s=task.model.config.dwell_time_cap_s,
+        huber_delta=task.huber_delta,
+    )
 
 
 def popularity_distribution(inputs: MlInputs, power: float) -> np.ndarray:
@@ -243,18 +275,7 @@ class Ml100kRankerTask:
         users, hist, rates, cands, dwell = batch
         inputs = PhoenixBatch(prefix=self.inputs.prefix(users, hist, rates), candidates=self.inputs.candidates(cands))
         logits = model(inputs)  # [B, C, 19]
-        labels = torch.zeros((*cands.shape, NUM_DISCRETE_ACTIONS))
-        labels[..., int(Action.FAVORITE)] = torch.from_numpy(np.isfinite(dwell)).float()
-        parts = ranker_loss(
-            logits,
-            labels,
-            torch.from_numpy(cands >= 0),
-            torch.from_numpy(dwell),
-            pos_weight=self.pos_weight,
-            dwell_loss_weight=self.dwell_loss_weight,
-            dwell_cap_s=self.model.config.dwell_time_cap_s,
-            huber_delta=self.huber_delta,
-        )
+        parts = next_movie_loss(self, logits, cands, dwell)
         if not self.listwise:
             return parts.total, {"bce": float(parts.bce.detach()), "dwell": float(parts.dwell.detach())}
         # listwise: the favorite logit orders the slate, as it orders retrieval's top K at evaluation
@@ -389,26 +410,14 @@ class Ml100kPrefixRankerTask:
         users, hist, rates, cands, sees, dwell = batch
         inputs = PhoenixBatch(prefix=self.inputs.prefix(users, hist, rates), candidates=self.inputs.candidates(cands))
         logits = model(inputs, candidate_sees=torch.from_numpy(sees))  # [B, S·m, 19]
-        valid = torch.from_numpy(cands >= 0)
-        labels = torch.zeros((*cands.shape, NUM_DISCRETE_ACTIONS))
-        labels[..., int(Action.FAVORITE)] = torch.from_numpy(np.isfinite(dwell)).float()
-        parts = ranker_loss(
-            logits,
-            labels,
-            valid,
-            torch.from_numpy(dwell),
-            pos_weight=self.pos_weight,
-            dwell_loss_weight=self.dwell_loss_weight,
-            dwell_cap_s=self.model.config.dwell_time_cap_s,
-            huber_delta=self.huber_delta,
-        )
+        parts = next_movie_loss(self, logits, cands, dwell)
         if not self.listwise:
             return parts.total, {"bce": float(parts.bce.detach()), "dwell": float(parts.dwell.detach())}
         m = self.slots
-        cut_valid = valid.view(-1, m)  # [B·S, m]
+        cut_valid = torch.from_numpy(cands >= 0).view(-1, m)  # [B·S, m]
         has = cut_valid.any(dim=1)
         fav = logits[..., int(Action.FAVORITE)].reshape(-1, m)[has]
-        target = labels[..., int(Action.FAVORITE)].reshape(-1, m)[has]
+        target = torch.from_numpy(np.isfinite(dwell)).float().view(-1, m)[has]  # one-hot next movie per cut
         slate = slate_softmax_loss(fav, target, cut_valid[has])
         total = slate + self.dwell_loss_weight * parts.dwell
         return total, {"slate": float(slate.detach()), "dwell": float(parts.dwell.detach())}
