@@ -49,6 +49,19 @@ class Task(Protocol):
     def load_extra_state(self, state: dict[str, torch.Tensor]) -> None: ...
 
 
+class StatelessTask:
+    """The `Task` methods of a task with nothing to do after a step and no state beyond the model."""
+
+    def after_step(self, batch: Any) -> None:
+        return None
+
+    def extra_state(self) -> dict[str, torch.Tensor]:
+        return {}
+
+    def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
+        return None
+
+
 @dataclass(frozen=True)
 class FitConfig:
     out: Path

@@ -33,6 +33,7 @@ from foryou.phoenix import (
     score_candidates,
 )
 from foryou.training.distributed import shard
+from foryou.training.loop import StatelessTask
 from foryou.training.losses import (
     RankerLossParts,
     catalogue_softmax_loss,
@@ -43,6 +44,15 @@ from foryou.training.losses import (
 from foryou.training.ml100k_data import MlInputs
 
 Validator = Callable[[nn.Module], dict[str, float]]
+
+
+class ValidatedTask(StatelessTask):
+    """An ML-100K task: validated by the injected `validator`, no state beyond the model."""
+
+    validator: Validator
+
+    def validate(self, model: nn.Module) -> dict[str, float]:
+        return self.validator(model)
 
 
 @dataclass(frozen=True)
@@ -63,7 +73,7 @@ def train_windows(inputs: MlInputs, history_len: int) -> list[Window]:
     return out
 
 
-class Ml100kRetrievalTask:
+class Ml100kRetrievalTask(ValidatedTask):
     def __init__(
         self,
         model: RetrievalModel,
@@ -120,18 +130,6 @@ class Ml100kRetrievalTask:
         else:
             loss = future_softmax_loss(u[keep], catalogue[0], chosen, temperature=self.temperature, exclude=exclude)
         return loss, {}
-
-    def after_step(self, batch: list[Window]) -> None:
-        return None
-
-    def validate(self, model: nn.Module) -> dict[str, float]:
-        return self.validator(model)
-
-    def extra_state(self) -> dict[str, torch.Tensor]:
-        return {}
-
-    def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
-        return None
 
 
 class _RankerLossSettings(Protocol):
@@ -194,7 +192,7 @@ def cumulative_user_vectors(model: RetrievalModel, prefix: PrefixBatch) -> torch
     return l2_normalize(pooled[:, 1:])[0]
 
 
-class Ml100kRankerTask:
+class Ml100kRankerTask(ValidatedTask):
     def __init__(
         self,
         model: PhoenixRanker,
@@ -287,20 +285,8 @@ class Ml100kRankerTask:
         total = slate + self.dwell_loss_weight * parts.dwell
         return total, {"slate": float(slate.detach()), "dwell": float(parts.dwell.detach())}
 
-    def after_step(self, batch: tuple[np.ndarray, ...]) -> None:
-        return None
 
-    def validate(self, model: nn.Module) -> dict[str, float]:
-        return self.validator(model)
-
-    def extra_state(self) -> dict[str, torch.Tensor]:
-        return {}
-
-    def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
-        return None
-
-
-class Ml100kPrefixRankerTask:
+class Ml100kPrefixRankerTask(ValidatedTask):
     """The ranker trained on every prefix of every window at once (one forward per window).
 
     The causal prefix makes history token t the same whatever follows it, so the candidates of cut t (the
@@ -421,18 +407,6 @@ class Ml100kPrefixRankerTask:
         slate = slate_softmax_loss(fav, target, cut_valid[has])
         total = slate + self.dwell_loss_weight * parts.dwell
         return total, {"slate": float(slate.detach()), "dwell": float(parts.dwell.detach())}
-
-    def after_step(self, batch: tuple[np.ndarray, ...]) -> None:
-        return None
-
-    def validate(self, model: nn.Module) -> dict[str, float]:
-        return self.validator(model)
-
-    def extra_state(self) -> dict[str, torch.Tensor]:
-        return {}
-
-    def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
-        return None
 
 
 class Teacher:

@@ -20,6 +20,7 @@ from foryou.data import ExampleConfig
 from foryou.params import Params
 from foryou.phoenix import PhoenixBatch, PhoenixConfig, PhoenixRanker, RetrievalConfig, RetrievalModel
 from foryou.training.distributed import shard
+from foryou.training.loop import StatelessTask
 from foryou.training.losses import FrequencyEstimator, infonce_loss, ranker_loss
 from foryou.training.world_data import RankingTable, RetrievalTable, candidates_of, ensure_examples, prefix_of
 
@@ -32,7 +33,7 @@ def _mean_loss(task: WorldRankerTask | WorldRetrievalTask, model: nn.Module, n: 
     return float(np.mean(losses)) if losses else float("nan")
 
 
-class WorldRankerTask:
+class WorldRankerTask(StatelessTask):
     def __init__(
         self,
         model: PhoenixRanker,
@@ -81,18 +82,9 @@ class WorldRankerTask:
     def loss(self, model: nn.Module, batch: np.ndarray) -> tuple[torch.Tensor, dict[str, float]]:
         return self.batch_loss(model, batch)
 
-    def after_step(self, batch: np.ndarray) -> None:
-        return None
-
     def validate(self, model: nn.Module) -> dict[str, float]:
         loss = _mean_loss(self, model, len(self.val))
         return {"loss": loss, "score": -loss}
-
-    def extra_state(self) -> dict[str, torch.Tensor]:
-        return {}
-
-    def load_extra_state(self, state: dict[str, torch.Tensor]) -> None:
-        return None
 
 
 class WorldRetrievalTask:
